@@ -1,0 +1,39 @@
+# Two commands do all the set-up on a fresh Debian machine with Python 3.11:
+#   make run    install, migrate, seed the plan and demo data, serve on 127.0.0.1:5000
+#   make test   install with the test extra and run the whole suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: install run test browser bench i18n
+
+$(BIN)/ops: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(BIN)/ops
+
+install: $(BIN)/ops
+
+run: install
+	$(BIN)/ops db upgrade
+	$(BIN)/ops seed plan
+	$(BIN)/ops seed demo
+	$(BIN)/ops run --host $(HOST) --port $(PORT)
+
+# Debian's Chromium for the browser tests (root only; elsewhere those tests skip unless CI=true).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+	  echo "chromium not installed: browser tests will skip"
+
+test: install browser
+	$(BIN)/python -m pytest
+
+bench: install
+	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+i18n: install
+	$(BIN)/python scripts/i18n.py

@@ -1,0 +1,41 @@
+"""Accounts: users, roles, login, API tokens."""
+from flask import g
+from flask_babel import lazy_gettext as _l
+
+from ..extensions import db, login_manager
+
+
+def init_app(app) -> None:
+    from . import views
+    from .models import User
+    from .services import user_for_token
+
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+    @login_manager.request_loader
+    def load_from_token(request):
+        header = request.headers.get("Authorization", "")
+        if not header.startswith("Bearer "):
+            return None
+        user = user_for_token(header[7:].strip())
+        if user is not None:
+            g.auth_via = "token"
+        return user
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        from flask import abort, flash, redirect, request, url_for
+
+        if request.path.startswith("/api/"):
+            abort(401)
+        flash(str(login_manager.login_message), "info")
+        return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+
+    app.register_blueprint(views.bp)

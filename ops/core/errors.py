@@ -1,0 +1,51 @@
+"""Domain errors and the HTML/JSON error pages."""
+from __future__ import annotations
+
+import logging
+
+from flask import jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    """A rule said no. Views translate ``code`` into a message or an HTTP status."""
+
+    code = "error"
+
+    def __init__(self, message: str | None = None, **details):
+        super().__init__(message or self.code)
+        self.details = details
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _http_error(exc: HTTPException):
+    if wants_json():
+        names = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+                 405: "method_not_allowed", 409: "conflict", 413: "too_large",
+                 422: "unprocessable", 429: "too_many_requests", 500: "server_error"}
+        error = names.get(exc.code, (exc.name or "error").lower().replace(" ", "_"))
+        if exc.code == 400 and exc.description == "csrf":
+            error = "csrf"
+        response = jsonify(error=error)
+        response.status_code = exc.code or 500
+        if exc.code == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="ops"'
+        return response
+    code = exc.code or 500
+    template = "errors/error.html"
+    return render_template(template, code=code), code
+
+
+def _unexpected(exc: Exception):
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return _http_error(InternalServerError())
+
+
+def init_app(app) -> None:
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected)

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import BigInteger, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+
+
+class Programme(db.Model):
+    """A detailed project of the year's plan."""
+
+    __tablename__ = "programmes"
+    __table_args__ = (UniqueConstraint("year", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int]
+    key: Mapped[str] = mapped_column(String(40))
+    code: Mapped[str | None] = mapped_column(String(10))
+    name_ko: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    policy_ko: Mapped[str | None] = mapped_column(String(200))
+    policy_en: Mapped[str | None] = mapped_column(String(200))
+    summary_ko: Mapped[str | None] = mapped_column(Text)
+    summary_en: Mapped[str | None] = mapped_column(Text)
+    starts: Mapped[date | None]
+    ends: Mapped[date | None]
+
+    targets = relationship("Target", back_populates="programme", order_by="Target.metric")
+
+    def name(self, locale: str = "ko") -> str:
+        return self.name_en if locale == "en" else self.name_ko
+
+
+class Target(db.Model):
+    """A KPI target of the plan: what is counted, how much, by when."""
+
+    __tablename__ = "targets"
+    __table_args__ = (UniqueConstraint("year", "metric"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int]
+    metric: Mapped[str] = mapped_column(String(80))
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
+    name_ko: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(20))
+    target: Mapped[float | None] = mapped_column(Float)
+    last_year: Mapped[float | None] = mapped_column(Float)
+    period_start: Mapped[date | None]
+    period_end: Mapped[date | None]
+    source: Mapped[str] = mapped_column(String(10))  # computed | manual
+    definition_ko: Mapped[str | None] = mapped_column(Text)
+    definition_en: Mapped[str | None] = mapped_column(Text)
+
+    programme = relationship(Programme, back_populates="targets")
+
+    def name(self, locale: str = "ko") -> str:
+        return self.name_en if locale == "en" else self.name_ko
+
+
+class BudgetLine(db.Model):
+    """Budget of a detailed project in thousand KRW, with what is committed and spent."""
+
+    __tablename__ = "budget_lines"
+    __table_args__ = (UniqueConstraint("year", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int]
+    key: Mapped[str] = mapped_column(String(40))
+    programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id"), index=True)
+    name_ko: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    budget: Mapped[int] = mapped_column(BigInteger)
+    committed: Mapped[int] = mapped_column(BigInteger, default=0)
+    spent: Mapped[int] = mapped_column(BigInteger, default=0)
+    as_of: Mapped[date | None]
+
+    programme = relationship(Programme)
+
+    def share(self, amount: int) -> float:
+        return amount / self.budget if self.budget else 0.0

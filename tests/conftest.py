@@ -1,0 +1,174 @@
+"""Fixtures: an app on SQLite for speed, and the real PostgreSQL and Redis where a test needs them.
+
+PostgreSQL and Redis tests create their own database and key prefix and remove them
+afterwards. Locally a missing service skips those tests; under CI (CI=true) it fails them.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+from ops import create_app
+from ops.extensions import db
+
+PG_ADMIN_URL = os.environ.get("OPS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("OPS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def service_missing(name: str, why: str):
+    if os.environ.get("CI"):
+        pytest.fail(f"{name} is required under CI and is not answering: {why}")
+    pytest.skip(f"{name} not available: {why}")
+
+
+def base_config(tmp_path, **extra) -> dict:
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
+        "WTF_CSRF_ENABLED": False,
+        "SECRET_KEY": "test-secret",
+        "OPS_SIGNING_KEY": "test-signing-key",
+        "OPS_BROKER_URL": None,
+        "SERVER_NAME": None,
+    }
+    config.update(extra)
+    return config
+
+
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context (and so its own ``g`` and session), as in production.
+
+    The tests hold an app context open to use the database; without this, requests
+    would share its ``g`` and Flask-Login's cached user would leak between them.
+    """
+
+    def open(self, *args, **kwargs):
+        token = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
+            if _cv_app.get(None) is not None:
+                db.session.expire_all()
+
+
+def _make_app(config):
+    app = create_app(config)
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    monkeypatch.setenv("OPS_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = _make_app(base_config(tmp_path))
+    with app.app_context():
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture
+def csrf_app(tmp_path, monkeypatch):
+    monkeypatch.setenv("OPS_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = _make_app(base_config(tmp_path, WTF_CSRF_ENABLED=True))
+    with app.app_context():
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+# --- PostgreSQL ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def pg_database():
+    """A fresh PostgreSQL database for this test session, dropped at the end."""
+    name = f"ops_test_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # noqa: BLE001 - any connection failure means the service is missing
+        service_missing("PostgreSQL", str(exc).splitlines()[0])
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def pg_app(pg_database, tmp_path, monkeypatch):
+    """An app on the session's PostgreSQL database, with empty tables for each test."""
+    monkeypatch.setenv("OPS_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = create_app(base_config(tmp_path, SQLALCHEMY_DATABASE_URI=pg_database))
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+# --- Redis --------------------------------------------------------------------------------
+
+@pytest.fixture
+def redis_prefix():
+    """A Redis key prefix of this test's own; every key under it is deleted afterwards."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except Exception as exc:  # noqa: BLE001
+        service_missing("Redis", str(exc))
+    prefix = f"ops-test-{uuid.uuid4().hex[:10]}:"
+    yield prefix
+    for key in client.scan_iter(match=prefix + "*", count=1000):
+        client.delete(key)
+    client.close()
+
+
+# --- People and accounts ------------------------------------------------------------------
+
+@pytest.fixture
+def make_user(app):
+    from ops.accounts.services import create_user
+
+    counter = {"n": 0}
+
+    def make(role: str = "citizen", password: str = "correct-horse-battery", **kwargs):
+        counter["n"] += 1
+        user = create_user(f"{role}{counter['n']}@example.org", role, password, **kwargs)
+        db.session.commit()
+        return user
+
+    return make
+
+
+def login(client, user, password: str = "correct-horse-battery"):
+    response = client.post("/login", data={"email": user.email, "password": password})
+    assert response.status_code == 302, response.data[:500]
+    return response
+
+
+@pytest.fixture
+def login_as(client, make_user):
+    def do(role: str):
+        user = make_user(role)
+        login(client, user)
+        return user
+
+    return do

@@ -1,0 +1,5 @@
+"""The Celery app bound to create_app: every task runs inside the Flask app context."""
+from ops import create_app
+
+flask_app = create_app()
+celery = flask_app.extensions["celery"]

@@ -1,0 +1,3 @@
+from ops import create_app
+
+app = create_app()
