@@ -16,6 +16,9 @@ AREAS = [
     "ops.accounts",
     "ops.people",
     "ops.plan",
+    "ops.passes",
+    "ops.notify",
+    "ops.kpi",
 ]
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,39 @@
+"""Where each area declares how its metrics are computed.
+
+    from ops.kpi.registry import metric, served_people
+
+    @metric("eodina.learners_taught")
+    def learners_taught(year: int, as_of: date) -> float: ...
+
+    @served_people("eodina")
+    def eodina_people(year: int):  # a select() of Person.id served that year
+        ...
+
+The metric keys are those of ops/plan/plan_<year>.json. The KPI roll-up calls
+every registered function; unique citizens are the union of all served_people.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Callable
+
+MetricFn = Callable[[int, date], float | None]
+
+METRICS: dict[str, MetricFn] = {}
+PEOPLE: dict[str, Callable] = {}
+
+
+def metric(key: str):
+    def decorator(fn: MetricFn) -> MetricFn:
+        METRICS[key] = fn
+        return fn
+
+    return decorator
+
+
+def served_people(programme_key: str):
+    def decorator(fn):
+        PEOPLE[programme_key] = fn
+        return fn
+
+    return decorator

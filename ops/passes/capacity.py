@@ -1,0 +1,66 @@
+"""Seats and waiting lists, shared by event ticket types, course sessions and bus runs.
+
+A *pool* is any model with integer ``capacity`` (None: unlimited) and ``taken``
+columns. Seats are taken with one conditional UPDATE, so concurrent requests can
+never push ``taken`` past ``capacity``: the database re-checks the condition on
+the locked row. Waiting lists are rows of the area's own entry model with a
+``status`` ("waitlisted" → "confirmed") and an order (``created_at``, ``id``).
+"""
+from __future__ import annotations
+
+from sqlalchemy import or_, select, update
+
+from ..extensions import db
+
+CONFIRMED = "confirmed"
+WAITLISTED = "waitlisted"
+
+
+def take_seat(pool_model, pool_id: int, seats: int = 1) -> bool:
+    """Take seats if they are free; True when taken. Never oversells, whatever the concurrency."""
+    result = db.session.execute(
+        update(pool_model)
+        .where(pool_model.id == pool_id,
+               or_(pool_model.capacity.is_(None), pool_model.taken + seats <= pool_model.capacity))
+        .values(taken=pool_model.taken + seats)
+        .execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def release_seat(pool_model, pool_id: int, seats: int = 1) -> None:
+    db.session.execute(
+        update(pool_model).where(pool_model.id == pool_id, pool_model.taken >= seats)
+        .values(taken=pool_model.taken - seats).execution_options(synchronize_session=False))
+
+
+def promote_waitlist(pool_model, pool_id: int, entry_model, pool_column, *, order_by=None) -> list:
+    """Confirm waiting entries, in order, while seats are free; return those promoted.
+
+    The pool row is locked first so that two cancellations at once promote two
+    different people, never the same one twice. The caller commits (and queues
+    the "you have a place" message in the same transaction).
+    """
+    db.session.execute(select(pool_model.id).where(pool_model.id == pool_id).with_for_update())
+    promoted = []
+    order = order_by if order_by is not None else (entry_model.created_at, entry_model.id)
+    while True:
+        entry = db.session.scalar(
+            select(entry_model).where(pool_column == pool_id, entry_model.status == WAITLISTED)
+            .order_by(*order).limit(1).with_for_update())
+        if entry is None or not take_seat(pool_model, pool_id):
+            break
+        entry.status = CONFIRMED
+        db.session.flush()
+        promoted.append(entry)
+    return promoted
+
+
+def waitlist_position(entry_model, pool_column, entry) -> int:
+    """1 for the first in line."""
+    from sqlalchemy import and_, func
+
+    return db.session.scalar(
+        select(func.count()).select_from(entry_model).where(
+            pool_column == getattr(entry, pool_column.key), entry_model.status == WAITLISTED,
+            or_(entry_model.created_at < entry.created_at,
+                and_(entry_model.created_at == entry.created_at, entry_model.id <= entry.id)))) or 0

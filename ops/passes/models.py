@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..core.timeutil import utcnow
+from ..extensions import db
+
+
+class CheckIn(db.Model):
+    """One admission of one pass on one occasion (an event day, a session, a bus run).
+
+    At most one live (not undone) check-in per pass and occasion, enforced by a
+    partial unique index: two gates scanning the same ticket at once get exactly
+    one success. An undo keeps the row for the audit trail.
+    """
+
+    __tablename__ = "check_ins"
+    __table_args__ = (
+        Index("uq_check_ins_live", "kind", "subject_id", "occasion", unique=True,
+              sqlite_where=text("undone_at IS NULL"), postgresql_where=text("undone_at IS NULL")),
+        Index("ix_check_ins_scope_at", "kind", "scope_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # ticket | attendance | bus
+    subject_id: Mapped[int]  # the registration, enrolment or participant
+    scope_id: Mapped[int]  # the event, course or bus run, for counting
+    occasion: Mapped[str] = mapped_column(String(40))  # e.g. the day "2025-09-30" or a session id
+    gate: Mapped[str | None] = mapped_column(String(60))
+    method: Mapped[str] = mapped_column(String(20), default="scan")  # scan | manual | walk-in | roll-call
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    undone_at: Mapped[datetime | None]
+    undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    undo_reason: Mapped[str | None] = mapped_column(String(200))
