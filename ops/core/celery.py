@@ -6,6 +6,7 @@ import logging
 from celery import Celery, Task
 
 log = logging.getLogger("ops.worker")
+_said_in_process = False
 
 
 def celery_init_app(app) -> Celery:
@@ -40,6 +41,8 @@ def celery_init_app(app) -> Celery:
     celery_app.config_from_object(settings)
     celery_app.set_default()
     app.extensions["celery"] = celery_app
-    if not broker and not app.config.get("TESTING"):
+    global _said_in_process
+    if not broker and not app.config.get("TESTING") and not _said_in_process:
+        _said_in_process = True  # once per process, however many apps it builds
         log.warning("OPS_BROKER_URL is not set: tasks run in-process (no Celery worker needed)")
     return celery_app

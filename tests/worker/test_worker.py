@@ -45,9 +45,13 @@ def test_without_a_broker_tasks_run_in_process(app):
 
 
 def test_without_a_broker_the_log_says_so_once(tmp_path, monkeypatch, caplog):
+    import ops.core.celery
+
+    monkeypatch.setattr(ops.core.celery, "_said_in_process", False)
     monkeypatch.setenv("OPS_INSTANCE_PATH", str(tmp_path / "instance"))
     config = base_config(tmp_path)
     config["TESTING"] = False
     with caplog.at_level("WARNING", logger="ops.worker"):
+        create_app(config)
         create_app(config)
     assert caplog.text.count("tasks run in-process") == 1
