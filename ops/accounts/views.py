@@ -67,3 +67,64 @@ def revoke(token_id: int):
     db.session.commit()
     flash(_("The token was revoked."), "info")
     return redirect(url_for("accounts.tokens"))
+
+
+def _role_choices():
+    from .roles import ROLES, role_label
+
+    return [(r, role_label(r)) for r in ROLES]
+
+
+@bp.route("/admin/users", methods=["GET", "POST"])
+@role_required("admin")
+def users():
+    """Administrators create accounts and change roles; nobody can sign up as staff."""
+    from .forms import UserForm
+    from .models import User
+    from .services import InvalidAccount, create_user
+
+    form = UserForm()
+    form.role.choices = _role_choices()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            create_user(form.email.data, form.role.data, form.password.data, name=form.name.data)
+        except InvalidAccount as exc:
+            form.email.errors.append(_("That e-mail already has an account.") if str(exc) == "exists"
+                                     else _("Please check the e-mail address."))
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("accounts.users"))
+    elif request.method == "POST":
+        status = 422
+    people = db.session.scalars(select(User).order_by(User.role, User.email)).all()
+    return render_template("accounts/users.html", form=form, users=people, role_choices=_role_choices()), status
+
+
+@bp.post("/admin/users/<int:user_id>")
+@role_required("admin")
+def edit_user(user_id: int):
+    from .forms import UserEditForm
+    from .models import User
+
+    user = db.session.get(User, user_id) or abort(404)
+    form = UserEditForm()
+    form.role.choices = _role_choices()
+    if form.validate_on_submit():
+        if user.id == current_user.id and (form.role.data != "admin" or not form.active.data):
+            flash(_("You cannot remove your own administrator access."), "error")
+        else:
+            user.role = form.role.data
+            user.active = bool(form.active.data)
+            if not user.active:
+                for token in user_tokens(user):
+                    revoke_token(token)
+            db.session.commit()
+            flash(_("Saved."), "success")
+    return redirect(url_for("accounts.users"))
+
+
+def user_tokens(user):
+    return db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)).all()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 
 from flask import jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ def _http_error(exc: HTTPException):
                  405: "method_not_allowed", 409: "conflict", 413: "too_large",
                  422: "unprocessable", 429: "too_many_requests", 500: "server_error"}
         error = names.get(exc.code, (exc.name or "error").lower().replace(" ", "_"))
-        if exc.code == 400 and exc.description == "csrf":
+        if isinstance(exc, CSRFError) or (exc.code == 400 and exc.description == "csrf"):
             error = "csrf"
         response = jsonify(error=error)
         response.status_code = exc.code or 500
@@ -37,8 +38,8 @@ def _http_error(exc: HTTPException):
             response.headers["WWW-Authenticate"] = 'Bearer realm="ops"'
         return response
     code = exc.code or 500
-    template = "errors/error.html"
-    return render_template(template, code=code), code
+    csrf_failed = isinstance(exc, CSRFError)
+    return render_template("errors/error.html", code=code, csrf_failed=csrf_failed), code
 
 
 def _unexpected(exc: Exception):

@@ -64,4 +64,5 @@ def test_forms_refuse_posts_without_csrf_token(csrf_app):
     client = csrf_app.test_client()
     response = client.post("/login", data={"email": "staff@example.org", "password": "correct-horse-battery"})
     assert response.status_code == 400
+    assert "화면이 만료되었습니다" in response.get_data(as_text=True)
     assert client.get("/people").status_code == 302  # not logged in
