@@ -20,10 +20,26 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None
 
 
 def area_of(path: Path) -> str:
+    """The nearest package with its own translations/ folder (ops/programs/bus …), else the top one."""
     rel = path.relative_to(ROOT).parts
     if len(rel) == 1 or rel[0] == "templates":
         return "core"
+    for depth in range(len(rel) - 1, 0, -1):
+        candidate = Path(*rel[:depth])
+        if (ROOT / candidate / "translations").is_dir():
+            return candidate.as_posix()
     return rel[0]
+
+
+def _same_messages(old: Catalog | None, fresh: Catalog) -> bool:
+    """True when a rewrite would only change the header (so catalogs are not touched needlessly)."""
+    if old is None:
+        return False
+
+    def key(catalog):
+        return sorted((str(m.id), str(m.context), str(m.string), tuple(m.locations)) for m in catalog if m.id)
+
+    return key(old) == key(fresh)
 
 
 def extract() -> dict[str, Catalog]:
@@ -66,7 +82,7 @@ def main(check: bool = False, fill: dict | None = None) -> int:
                 missing += 1
                 if check:
                     print(f"{area}: missing ko for {message.id!r}")
-        if not check:
+        if not check and not _same_messages(old, fresh):
             po_path.parent.mkdir(parents=True, exist_ok=True)
             with po_path.open("wb") as fh:
                 write_po(fh, fresh, omit_header=False, sort_output=True, width=100)

@@ -23,3 +23,19 @@ def reminder_source(name: str):
         return fn
 
     return decorator
+
+
+# --- Message templates ----------------------------------------------------------------------
+# Each area declares the texts of its messages, in Korean and English, with {placeholders}
+# filled from the outbox row's ``data``:
+#
+#     message_template("events.ticket",
+#                      ko="[서울디지털재단] {event} 입장권: {url}",
+#                      en="[Seoul Digital Foundation] Your ticket for {event}: {url}")
+
+TEMPLATES: dict[str, dict[str, str | None]] = {}
+
+
+def message_template(name: str, *, ko: str, en: str, subject_ko: str | None = None,
+                     subject_en: str | None = None) -> None:
+    TEMPLATES[name] = {"ko": ko, "en": en, "subject_ko": subject_ko, "subject_en": subject_en}

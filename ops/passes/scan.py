@@ -1,0 +1,52 @@
+"""Which area answers a scanned code.
+
+The scanner page and ``POST /api/v1/checkin`` read the code's kind (T ticket,
+A attendance, B bus) and hand it to the handler that area registered:
+
+    from ops.passes.scan import ScanOutcome, scan_handler
+
+    @scan_handler("A")
+    def admit_attendee(code: SignedCode, *, gate: str | None, by_user, occasion: str | None = None) -> ScanOutcome:
+        ...  # load, check the area's rules, call perform_checkin(); do not commit
+
+The caller commits. ``result`` is one of RESULTS; ``status`` is the HTTP status
+the API answers with.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable
+
+RESULTS = ("ok", "already_checked_in", "unknown", "invalid", "wrong_day", "not_confirmed", "cancelled")
+
+
+@dataclass
+class ScanOutcome:
+    result: str
+    status: int = 200
+    name: str | None = None  # the holder's name, masked
+    label: str | None = None  # ticket type, course session or bus run
+    detail: str | None = None  # the reason, in the user's language
+    first_at: datetime | None = None  # for already_checked_in: the first admission (UTC)
+    first_gate: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    def as_json(self) -> dict:
+        body = {"result": self.result, "name": self.name, "label": self.label, "detail": self.detail}
+        if self.first_at is not None:
+            body["first_at"] = self.first_at.isoformat() + "Z"
+            body["first_gate"] = self.first_gate
+        body.update(self.extra)
+        return body
+
+
+SCAN_HANDLERS: dict[str, Callable[..., ScanOutcome]] = {}
+
+
+def scan_handler(kind: str):
+    def decorator(fn):
+        SCAN_HANDLERS[kind.upper()] = fn
+        return fn
+
+    return decorator
