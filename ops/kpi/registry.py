@@ -37,3 +37,18 @@ def served_people(programme_key: str):
         return fn
 
     return decorator
+
+
+# Districts at a glance on the dashboard: each area may give one figure per district,
+# e.g. smart clinic centers or learners, as {district_code: number}.
+DISTRICT_FIGURES: dict[str, tuple[object, Callable[[int], dict[str, float]]]] = {}
+
+
+def district_figure(key: str, label):
+    """``label`` is a lazy gettext string shown as the column heading."""
+
+    def decorator(fn):
+        DISTRICT_FIGURES[key] = (label, fn)
+        return fn
+
+    return decorator

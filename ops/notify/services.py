@@ -16,6 +16,9 @@ def queue_message(*, template: str, dedup_key: str, person=None, recipient: str 
                   purpose: str = "service", send_after: datetime | None = None) -> OutboxMessage | None:
     """Add a message to the outbox inside the caller's transaction; the caller commits.
 
+    Sending is the workers' job: after the commit the dispatcher is woken (a broker
+    outage only delays it until the next scheduled sweep), so areas need do nothing more.
+
     Returns the existing message when one with this ``dedup_key`` is already queued
     (nothing is queued twice), or None when there is nobody to send to.
     ``purpose`` is "reminder" for reminders (which need the person's SMS consent)
