@@ -82,6 +82,8 @@ def main(check: bool = False, fill: dict | None = None) -> int:
                 missing += 1
                 if check:
                     print(f"{area}: missing ko for {message.id!r}")
+        if old is None and not any(m.id for m in fresh):
+            continue  # a package without messages gets no catalog
         if not check and not _same_messages(old, fresh):
             po_path.parent.mkdir(parents=True, exist_ok=True)
             with po_path.open("wb") as fh:

@@ -54,13 +54,14 @@ def api_role_required(*roles):
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
                 abort(401)
+            # The role first: a forbidden caller learns nothing more from a CSRF answer.
+            if roles and not current_user.has_role(*roles):
+                abort(403)
             if getattr(g, "auth_via", None) != "token" and request.method not in ("GET", "HEAD", "OPTIONS"):
                 try:
                     csrf.protect()
                 except CSRFError:
                     abort(400, description="csrf")
-            if roles and not current_user.has_role(*roles):
-                abort(403)
             return view(*args, **kwargs)
 
         wrapped.required_roles = tuple(roles)
