@@ -121,21 +121,23 @@ def rollup(year: int, as_of: date) -> dict[str, float | None]:
 
 
 def request_rollup() -> bool:
-    """Ask for a roll-up soon (after an event that moves a metric); never fails the caller.
+    """Ask for a roll-up soon (after an event that moves a metric); never fails or delays the caller.
 
-    Call it after your commit. Without a broker it runs in-process in a session of its own
-    (not under tests)."""
+    Call it after your commit. With a broker the task is enqueued from a background thread;
+    without one it runs in-process in a session of its own (not under tests)."""
+    from ..notify.background import enqueue_soon
     from .tasks import rollup_task
 
     try:
         app = current_app._get_current_object()
-        if app.extensions["celery"].conf.task_always_eager:
+        celery_app = app.extensions["celery"]
+        if celery_app.conf.task_always_eager:
             if app.testing:
                 return False
             with app.app_context():
                 rollup_task.run()
             return True
-        rollup_task.apply_async(retry=False, ignore_result=True)
+        enqueue_soon(celery_app, "ops.kpi.rollup")
         return True
     except Exception as exc:  # noqa: BLE001
         log.warning("could not request a KPI roll-up (%s); the schedule will run it", type(exc).__name__)

@@ -41,7 +41,7 @@ def init_app(app) -> None:
 
     from ..accounts.roles import STAFF
     from ..core.nav import Tile, register_tile
-    from . import models  # noqa: F401 (tables)
+    from . import messages, models  # noqa: F401 (message texts, tables)
     from . import tasks  # noqa: F401 (Celery tasks)
     from . import views
 

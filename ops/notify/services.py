@@ -38,6 +38,7 @@ from ..extensions import db
 from ..people.consent import SMS_REMINDERS
 from ..people.models import Consent
 from . import channels
+from .background import enqueue_soon
 from .models import OutboxMessage
 from .registry import TEMPLATES
 
@@ -105,20 +106,21 @@ def _after_rollback(session, previous_transaction) -> None:
 
 
 def wake_dispatcher() -> bool:
-    """Enqueue a dispatch; never raises. Without a broker it runs in-process (not under tests,
-    where tests drive the dispatcher themselves). A broker outage only delays sending until the
-    periodic sweep; returns whether the wake-up was handed over."""
-    from .tasks import dispatch
+    """Have the dispatcher run soon; never raises and never waits for the broker.
 
+    With a broker the task is enqueued from a background thread (a broker outage only
+    delays sending until the periodic sweep). Without one it runs in-process, except
+    under tests, which drive the dispatcher themselves. Returns whether a run was asked for."""
     try:
         app = current_app._get_current_object()
-        if app.extensions["celery"].conf.task_always_eager:
+        celery_app = app.extensions["celery"]
+        if celery_app.conf.task_always_eager:
             if app.testing:
                 return False
             with app.app_context():  # a session of its own: the caller's has just committed
                 dispatch_due()
             return True
-        dispatch.apply_async(retry=False, ignore_result=True)
+        enqueue_soon(celery_app, "ops.notify.dispatch")
         return True
     except Exception as exc:  # noqa: BLE001 - the caller's request must never fail for this
         log.warning("could not wake the dispatcher (%s); the periodic sweep will send", type(exc).__name__)
