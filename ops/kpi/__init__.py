@@ -5,11 +5,13 @@ def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
     from ..accounts.roles import MANAGERS, STAFF
+    from ..core.demo import register_seeder
     from ..core.nav import Tile, register_tile
-    from . import api, models, tasks, views  # noqa: F401 (tables, Celery tasks)
+    from . import api, demo, models, tasks, views  # noqa: F401 (tables, Celery tasks)
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     register_tile(Tile("kpi.home", _l("KPI dashboard"), _l("Progress against the year's targets"), STAFF, order=70))
     register_tile(Tile("kpi.entries_current", _l("Enter KPI figures"),
                        _l("Figures the platform cannot count, entered by managers"), MANAGERS, order=75))
+    register_seeder(900, "kpi", demo.seed)  # after the areas' data, so snapshots include it

@@ -28,7 +28,7 @@ def workbook(data: dict, status_labels: dict[str, str]) -> bytes:
                             m["progress"], m["expected"], status_labels.get(m["status"], m["status"]),
                             m["period_start"], m["period_end"], m["source"]])
     _sheet(book, _("Metrics"), [_("Programme"), _("Metric key"), _("Metric"), _("Unit"), _("Target"), _("Value"),
-                                _("Progress"), _("Expected by now"), _("Status"), _("From"), _("To"), _("Source")],
+                                _("Progress"), _("Expected by now"), _("Status"), _("Period start"), _("Period end"), _("Source")],
            metrics)
     people = data["unique_citizens"]
     _sheet(book, _("Unique citizens"), [_("Programme"), _("People")],

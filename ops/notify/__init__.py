@@ -17,7 +17,7 @@ def _settings(app) -> None:
         "OPS_SMTP_FROM": env.get("OPS_SMTP_FROM", "noreply@sdf.seoul.kr"),
         "OPS_SMTP_TLS": env.get("OPS_SMTP_TLS", ""),
         "OPS_OUTBOX_LEASE": float(env.get("OPS_OUTBOX_LEASE", "300")),
-        "OPS_OUTBOX_BATCH": int(env.get("OPS_OUTBOX_BATCH", "20")),
+        "OPS_OUTBOX_BATCH": int(env.get("OPS_OUTBOX_BATCH", "100")),
         "OPS_OUTBOX_MAX_ATTEMPTS": int(env.get("OPS_OUTBOX_MAX_ATTEMPTS", "5")),
     }
     for key, value in defaults.items():

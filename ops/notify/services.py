@@ -14,7 +14,8 @@ database or the channel, never by a worker's memory:
    delivers each key at most once (see ``channels``): the file sink remembers the keys
    it wrote, the HTTP gateway is sent an ``Idempotency-Key`` header.
 3. *Mark sent* with an UPDATE that only succeeds while the row is still claimed by
-   this worker's token.
+   this worker's token (texts, whose channels are idempotent, once per claimed batch;
+   e-mail right after each message).
 
 A SIGKILL before step 2 leaves a claimed, unsent row: it is re-claimed after the
 lease and sent (never lost). A SIGKILL between steps 2 and 3 leaves a sent but
@@ -217,8 +218,12 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(60 * 2 ** max(attempts - 1, 0), 3600))
 
 
-def deliver(message, token: str, consenting: set[int]) -> str:
-    """Send one claimed message and record the outcome: sent, skipped, failed or pending (retry)."""
+def deliver(message, token: str, consenting: set[int], sent_later: list[int] | None = None) -> str:
+    """Send one claimed message and record the outcome: sent, skipped, failed or pending (retry).
+
+    A text sent through an idempotent SMS channel may be marked sent together with the rest of
+    its batch (its id is appended to ``sent_later``): a crash before that mark only means the
+    channel is asked again and answers "duplicate". E-mail is marked at once."""
     now = utcnow()
     if message.purpose == "reminder" and message.person_id not in consenting:
         _finish(message.id, token, status="skipped", last_error="no current consent to reminders")
@@ -241,8 +246,20 @@ def deliver(message, token: str, consenting: set[int]) -> str:
         _finish(message.id, token, status="pending", last_error=reason, claimed_by=None,
                 send_after=now + _backoff(message.attempts))
         return "pending"
-    _finish(message.id, token, status="sent", sent_at=utcnow(), last_error=None)
+    if sent_later is not None and message.channel == "sms":
+        sent_later.append(message.id)
+    else:
+        _finish(message.id, token, status="sent", sent_at=utcnow(), last_error=None)
     return "sent"
+
+
+def _mark_sent(ids: list[int], token: str) -> None:
+    if ids:
+        db.session.execute(
+            update(OutboxMessage).where(OutboxMessage.id.in_(ids), OutboxMessage.claimed_by == token,
+                                        OutboxMessage.status == "sending")
+            .values(status="sent", sent_at=utcnow(), last_error=None).execution_options(synchronize_session=False))
+        db.session.commit()
 
 
 def dispatch_due(batch: int | None = None, now: datetime | None = None) -> dict[str, int]:
@@ -255,9 +272,11 @@ def dispatch_due(batch: int | None = None, now: datetime | None = None) -> dict[
         if not messages:
             return counts
         consenting = _consenting({m.person_id for m in messages if m.purpose == "reminder" and m.person_id})
+        sent_later: list[int] = []
         for message in messages:
-            outcome = deliver(message, token, consenting)
+            outcome = deliver(message, token, consenting, sent_later)
             counts[outcome] = counts.get(outcome, 0) + 1
+        _mark_sent(sent_later, token)
 
 
 def retry_message(message_id: int) -> OutboxMessage:
