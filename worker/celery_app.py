@@ -1,19 +1,8 @@
 """The Celery app bound to create_app: every task runs inside the Flask app context."""
-from celery.schedules import crontab
-
 from ops import create_app
+
+from .schedule import BEAT_SCHEDULE
 
 flask_app = create_app()
 celery = flask_app.extensions["celery"]
-
-# `celery -A worker beat` (run exactly one). Reminder sources are idempotent (dedup keys),
-# so running them often only queues what became due; the sweep sends whatever a lost
-# wake-up (broker outage) or the end of quiet hours left waiting.
-celery.conf.beat_schedule = {
-    "reminder-sources": {"task": "ops.notify.reminder_sources", "schedule": 300.0},
-    "outbox-sweep": {"task": "ops.notify.dispatch", "schedule": 60.0},
-    # Hourly keeps today's snapshot fresh; just after midnight the finished day is closed.
-    "kpi-rollup-hourly": {"task": "ops.kpi.rollup", "schedule": crontab(minute=5)},
-    "kpi-rollup-close-day": {"task": "ops.kpi.rollup", "schedule": crontab(hour=0, minute=10),
-                             "kwargs": {"days_back": 1}},
-}
+celery.conf.beat_schedule = BEAT_SCHEDULE

@@ -41,12 +41,13 @@ def init_app(app) -> None:
 
     from ..accounts.roles import STAFF
     from ..core.nav import Tile, register_tile
-    from . import messages, models  # noqa: F401 (message texts, tables)
+    from . import cli, messages, models  # noqa: F401 (message texts, tables)
     from . import tasks  # noqa: F401 (Celery tasks)
     from . import views
 
     _settings(app)
     app.add_template_filter(mask_recipient, "mask_recipient")
+    app.cli.add_command(cli.outbox)
     app.register_blueprint(views.bp)
     register_tile(Tile("notify.outbox", _l("Messages"), _l("Texts and e-mails: sent, waiting and failed"),
                        STAFF, order=85))

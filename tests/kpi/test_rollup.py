@@ -131,3 +131,9 @@ def test_request_rollup_with_the_broker_down_returns_at_once(tmp_path, monkeypat
         started = time.monotonic()
         assert services.request_rollup() is True
         assert time.monotonic() - started < 1
+
+
+def test_the_rollup_command_stores_the_days_snapshots(app, plan):
+    result = app.test_cli_runner().invoke(args=["kpi", "rollup", "--date", "2025-06-30"])
+    assert result.exit_code == 0 and "28 metrics as of 2025-06-30" in result.output
+    assert len([k for k in _snapshots() if k[1] == date(2025, 6, 30)]) == 28

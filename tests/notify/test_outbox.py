@@ -95,3 +95,26 @@ def test_retry_needs_the_forms_csrf_token(csrf_app, make_user, tmp_path):
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(OutboxMessage, message.id).status == "pending"
+
+
+def test_without_a_broker_outside_tests_the_commit_sends_at_once(tmp_path, monkeypatch):
+    from ops import create_app
+    from tests.conftest import base_config
+
+    monkeypatch.setenv("OPS_INSTANCE_PATH", str(tmp_path / "instance"))
+    config = base_config(tmp_path, OPS_SMS_SINK=str(tmp_path / "sms.jsonl"))
+    config["TESTING"] = False
+    dev = create_app(config)
+    with dev.app_context():
+        db.create_all()
+        queue(make_person(consent=True), "dev:1")
+        db.session.commit()
+        assert db.session.scalar(select(OutboxMessage.status)) == "sent"
+    assert "dev:1" in (tmp_path / "sms.jsonl").read_text(encoding="utf-8")
+
+
+def test_the_send_command_sends_what_is_due(app, sink):
+    queue(make_person(), "cli:1")
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["outbox", "send"])
+    assert result.exit_code == 0 and "sent: 1" in result.output
