@@ -30,6 +30,9 @@ def workbook(data: dict, status_labels: dict[str, str]) -> bytes:
     _sheet(book, _("Metrics"), [_("Programme"), _("Metric key"), _("Metric"), _("Unit"), _("Target"), _("Value"),
                                 _("Progress"), _("Expected by now"), _("Status"), _("Period start"), _("Period end"), _("Source")],
            metrics)
+    _sheet(book, _("Trends"), [_("Metric key"), _("Day"), _("Value")],
+           [[m["key"], point["day"], point["value"]]
+            for programme in data["programmes"] for m in programme["metrics"] for point in m["trend"]])
     people = data["unique_citizens"]
     _sheet(book, _("Unique citizens"), [_("Programme"), _("People")],
            [[_("All programmes (counted once)"), people["total"]]]

@@ -101,14 +101,18 @@ def test_a_figure_dated_outside_the_year_is_refused_with_a_message(app, client, 
 
 def test_the_export_holds_the_whole_picture(app, client, login_as, plan):
     metric("bus.users")(lambda year, as_of: 321)
+    services.rollup(2025, date(2025, 5, 31))
+    db.session.commit()
     login_as("manager")
     response = client.get("/kpi/2025/export.xlsx?month=6")
     assert response.mimetype.endswith("spreadsheetml.sheet")
     book = load_workbook(BytesIO(response.data))
-    assert len(book.sheetnames) == 5
-    rows = list(book.worksheets[1].iter_rows(values_only=True))
+    about, metrics, trends, people, districts, budget = book.worksheets
+    rows = list(metrics.iter_rows(values_only=True))
     assert len(rows) == 1 + 27
     assert any(row[1] == "bus.users" and row[5] == 321 for row in rows)
+    assert ("bus.users", "2025-05-31", 321) in list(trends.iter_rows(values_only=True))
+    assert budget.max_row == 1 + 11
 
 
 def test_the_api_returns_the_same_figures_as_the_dashboard(app, client, login_as, plan):
