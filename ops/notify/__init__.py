@@ -16,6 +16,7 @@ def _settings(app) -> None:
         "OPS_SMTP_PASSWORD": env.get("OPS_SMTP_PASSWORD"),
         "OPS_SMTP_FROM": env.get("OPS_SMTP_FROM", "noreply@sdf.seoul.kr"),
         "OPS_SMTP_TLS": env.get("OPS_SMTP_TLS", ""),
+        "OPS_SMS_QUIET_HOURS": env.get("OPS_SMS_QUIET_HOURS", "21-8"),
         "OPS_OUTBOX_LEASE": float(env.get("OPS_OUTBOX_LEASE", "300")),
         "OPS_OUTBOX_BATCH": int(env.get("OPS_OUTBOX_BATCH", "100")),
         "OPS_OUTBOX_MAX_ATTEMPTS": int(env.get("OPS_OUTBOX_MAX_ATTEMPTS", "5")),

@@ -46,7 +46,7 @@ from .registry import TEMPLATES
 log = logging.getLogger("ops.notify")
 
 STATUSES = ("pending", "sending", "sent", "failed", "skipped")
-QUIET_START, QUIET_END = 21, 8  # no SMS from 21:00 to 08:00 Seoul time
+NO_CONSENT = "no current consent to reminders"
 
 
 def queue_message(*, template: str, dedup_key: str, person=None, recipient: str | None = None,
@@ -134,17 +134,31 @@ class NotRetryable(DomainError):
     code = "not_retryable"
 
 
+def quiet_hours() -> tuple[int, int] | None:
+    """(start, end) hours, Seoul time, when no SMS goes out: OPS_SMS_QUIET_HOURS, default 21-8."""
+    value = str(current_app.config.get("OPS_SMS_QUIET_HOURS") or "").strip().lower()
+    if value in ("", "off", "none"):
+        return None
+    start, end = (int(part) for part in value.split("-"))
+    return start, end
+
+
 def in_quiet_hours(now: datetime) -> bool:
-    """True from 21:00 to 08:00 Seoul time (``now`` is naive UTC)."""
+    """True while texts must wait (``now`` is naive UTC)."""
+    hours = quiet_hours()
+    if hours is None:
+        return False
+    start, end = hours
     hour = to_seoul(now).hour
-    return hour >= QUIET_START or hour < QUIET_END
+    return (hour >= start or hour < end) if start > end else start <= hour < end
 
 
 def quiet_hours_end(now: datetime) -> datetime:
-    """The next 08:00 Seoul time after ``now``, as naive UTC."""
+    """When the quiet hours around ``now`` end (the next 08:00 Seoul time by default), as naive UTC."""
+    end = (quiet_hours() or (0, 0))[1]
     local = to_seoul(now)
-    morning = local.replace(hour=QUIET_END, minute=0, second=0, microsecond=0, tzinfo=None)
-    if local.hour >= QUIET_END:
+    morning = local.replace(hour=end, minute=0, second=0, microsecond=0, tzinfo=None)
+    if local.hour >= end:
         morning += timedelta(days=1)
     return seoul_to_utc(morning.replace(tzinfo=SEOUL))
 
@@ -226,7 +240,7 @@ def deliver(message, token: str, consenting: set[int], sent_later: list[int] | N
     channel is asked again and answers "duplicate". E-mail is marked at once."""
     now = utcnow()
     if message.purpose == "reminder" and message.person_id not in consenting:
-        _finish(message.id, token, status="skipped", last_error="no current consent to reminders")
+        _finish(message.id, token, status="skipped", last_error=NO_CONSENT)
         return "skipped"
     config = current_app.config
     try:

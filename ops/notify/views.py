@@ -8,12 +8,23 @@ from sqlalchemy import func, select
 from ..accounts.roles import STAFF, role_required
 from ..extensions import db
 from .models import OutboxMessage
-from .services import STATUSES, NotRetryable, outbox_counts, retry_message
+from .services import NO_CONSENT, STATUSES, NotRetryable, outbox_counts, retry_message
 
 bp = Blueprint("notify", __name__, template_folder="templates", static_folder="static",
                static_url_path="/notify/static")
 
 PAGE = 50
+
+
+def reason_label(reason: str | None) -> str:
+    """The stored (English, stable) reason in the reader's language where it is a known one."""
+    if not reason:
+        return ""
+    if reason == NO_CONSENT:
+        return _("No current consent to reminders")
+    if reason.startswith("unknown template "):
+        return _("Unknown message text (%(name)s)", name=reason.removeprefix("unknown template "))
+    return reason
 
 
 @bp.get("/notify/outbox")
@@ -29,7 +40,8 @@ def outbox():
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     messages = db.session.scalars(stmt.limit(PAGE).offset((page - 1) * PAGE)).all()
     return render_template("notify/outbox.html", messages=messages, status=status, statuses=STATUSES,
-                           counts=outbox_counts(), page=page, total=total, per_page=PAGE)
+                           counts=outbox_counts(), page=page, total=total, per_page=PAGE,
+                           reason_label=reason_label)
 
 
 @bp.post("/notify/outbox/<int:message_id>/retry")

@@ -26,6 +26,12 @@ def test_templates():
     registry.TEMPLATES.update(saved)
 
 
+@pytest.fixture(autouse=True)
+def daytime(monkeypatch):
+    """Texts go out at any hour in these tests; the quiet-hours tests switch the night back on."""
+    monkeypatch.setenv("OPS_SMS_QUIET_HOURS", "off")
+
+
 @pytest.fixture
 def sink(app, tmp_path):
     path = tmp_path / "sms.jsonl"

@@ -75,6 +75,7 @@ def test_a_service_message_needs_no_reminder_consent(app, sink):
 
 
 def test_no_sms_at_night_it_waits_for_the_morning(app, sink):
+    app.config["OPS_SMS_QUIET_HOURS"] = "21-8"
     message = queue(make_person(), "r:night", send_after=LONG_AGO)
     db.session.commit()
     assert services.dispatch_due(now=SEOUL_22) == {}
@@ -82,13 +83,25 @@ def test_no_sms_at_night_it_waits_for_the_morning(app, sink):
     assert services.dispatch_due(now=SEOUL_NOON) == {"sent": 1}
 
 
-def test_quiet_hours_run_from_21_to_8_seoul_time():
+def test_quiet_hours_are_on_by_default(tmp_path, monkeypatch):
+    from ops import create_app
+    from tests.conftest import base_config
+
+    monkeypatch.delenv("OPS_SMS_QUIET_HOURS")
+    monkeypatch.setenv("OPS_INSTANCE_PATH", str(tmp_path / "instance"))
+    with create_app(base_config(tmp_path)).app_context():
+        assert services.quiet_hours() == (21, 8)
+
+
+def test_quiet_hours_run_from_21_to_8_seoul_time(app):
+    app.config["OPS_SMS_QUIET_HOURS"] = "21-8"
     seoul = lambda h: datetime(2025, 6, 2, h, 0) - timedelta(hours=9)  # noqa: E731
     assert [services.in_quiet_hours(seoul(h)) for h in (7, 8, 20, 21)] == [True, False, False, True]
     assert services.quiet_hours_end(SEOUL_22) == datetime(2025, 6, 2, 23, 0)  # 08:00 next day in Seoul
 
 
 def test_email_is_not_held_back_at_night(app, sink, monkeypatch):
+    app.config["OPS_SMS_QUIET_HOURS"] = "21-8"
     sent = []
     monkeypatch.setattr(channels.SmtpMailer, "send", lambda self, m: sent.append(m) or channels.SENT)
     person = make_person(email="young@example.org")

@@ -65,7 +65,7 @@ def test_staff_see_messages_with_status_and_reason_and_masked_numbers(app, clien
     login_as("staff")
     page = client.get("/notify/outbox").get_data(as_text=True)
     assert "010-****-3333" in page and "2222" not in page
-    assert "unknown template nobody.registered.this" in page
+    assert "Unknown message text (nobody.registered.this)" in page or "알 수 없는 메시지 문안 (nobody.registered.this)" in page
 
 
 def test_staff_can_filter_the_outbox_by_status(app, client, login_as, sink):

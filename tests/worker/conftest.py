@@ -22,7 +22,7 @@ def shared(pg_database, redis_prefix, tmp_path, monkeypatch):
     monkeypatch.setenv("OPS_INSTANCE_PATH", str(tmp_path / "instance"))
     env = {**os.environ, "OPS_DATABASE_URL": pg_database, "OPS_BROKER_URL": REDIS_URL, "OPS_RESULT_BACKEND": "",
            "OPS_REDIS_PREFIX": redis_prefix, "OPS_SMS_SINK": str(tmp_path / "sms.jsonl"),
-           "OPS_INSTANCE_PATH": str(tmp_path / "instance"), "OPS_OUTBOX_LEASE": "2",
+           "OPS_INSTANCE_PATH": str(tmp_path / "instance"), "OPS_OUTBOX_LEASE": "2", "OPS_SMS_QUIET_HOURS": "off",
            "OPS_OUTBOX_BATCH": "20"}
     return {"env": env, "db": pg_database, "prefix": redis_prefix, "sink": tmp_path / "sms.jsonl",
             "tmp": tmp_path}
