@@ -239,10 +239,14 @@ def deliver(message, token: str, consenting: set[int], sent_later: list[int] | N
     its batch (its id is appended to ``sent_later``): a crash before that mark only means the
     channel is asked again and answers "duplicate". E-mail is marked at once."""
     now = utcnow()
+    config = current_app.config
+    max_attempts = int(config["OPS_OUTBOX_MAX_ATTEMPTS"])
+    if message.attempts > max_attempts:  # claimed again and again: its workers keep dying on it
+        _finish(message.id, token, status="failed", last_error="gave up: the worker stopped on every try")
+        return "failed"
     if message.purpose == "reminder" and message.person_id not in consenting:
         _finish(message.id, token, status="skipped", last_error=NO_CONSENT)
         return "skipped"
-    config = current_app.config
     try:
         outgoing = render(message)
         if message.channel == "email":
@@ -251,9 +255,12 @@ def deliver(message, token: str, consenting: set[int], sent_later: list[int] | N
             channels.sms_provider(config).send(outgoing)
         else:
             raise channels.PermanentFailure(f"unknown channel {message.channel}")
-    except channels.SendError as exc:
+    except Exception as exc:  # noqa: BLE001 - a channel's bug is a failed try, not a stuck queue
+        if not isinstance(exc, channels.SendError):
+            log.exception("message %s: unexpected error while sending", message.id)
+            exc = channels.TemporaryFailure(f"unexpected error ({type(exc).__name__})")
         reason = str(exc)[:500]
-        if exc.permanent or message.attempts >= int(config["OPS_OUTBOX_MAX_ATTEMPTS"]):
+        if exc.permanent or message.attempts >= max_attempts:
             _finish(message.id, token, status="failed", last_error=reason)
             log.warning("message %s failed: %s", message.id, reason)
             return "failed"

@@ -223,3 +223,25 @@ def test_reminder_sources_are_each_called_and_one_failing_stops_no_other(app):
         registry.SOURCES.update(saved)
     assert db.session.scalar(select(OutboxMessage.dedup_key)).startswith("src:")
     assert len(db.session.scalars(select(OutboxMessage)).all()) == 1
+
+
+def test_a_bug_in_a_channel_is_a_failed_try_not_a_stuck_queue(app, sink, monkeypatch):
+    monkeypatch.setattr(channels.FileSink, "send", lambda self, m: {}["boom"])
+    message = queue(make_person(), "r:bug")
+    db.session.commit()
+    assert services.dispatch_due() == {"pending": 1}
+    assert _status(message).last_error == "unexpected error (KeyError)"
+
+
+def test_a_message_its_workers_keep_dying_on_is_given_up(app, sink):
+    app.config["OPS_OUTBOX_MAX_ATTEMPTS"] = 2
+    message = queue(make_person(), "r:poison")
+    db.session.commit()
+    later = utcnow()
+    for _ in range(2):  # two workers claimed it and died
+        later += timedelta(seconds=app.config["OPS_OUTBOX_LEASE"] + 1)
+        services.claim_due("dying", 10, now=later)
+    later += timedelta(seconds=app.config["OPS_OUTBOX_LEASE"] + 1)
+    assert services.dispatch_due(now=later) == {"failed": 1}
+    assert "gave up" in _status(message).last_error
+    assert sink_lines(sink) == []
