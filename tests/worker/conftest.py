@@ -52,12 +52,12 @@ def workers(shared):
     """Start `celery -A worker worker` processes (each in its own process group); all stopped at the end."""
     started: list[subprocess.Popen] = []
 
-    def start(name: str, concurrency: int = 1) -> subprocess.Popen:
+    def start(name: str, concurrency: int = 1, **env) -> subprocess.Popen:
         process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "worker", "worker", "--pool=prefork",
              f"--concurrency={concurrency}", "--without-heartbeat", "--without-gossip", "--without-mingle",
              "-n", f"{name}-{shared['prefix']}@%h", "--loglevel=WARNING"],
-            env=shared["env"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env={**shared["env"], **env}, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True)
         started.append(process)
         return process

@@ -64,8 +64,9 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(queue_a
 
 
 def test_two_workers_at_once_share_the_work_without_duplicates(queue_app, shared, workers):
-    workers("left")
-    workers("right")
+    # A long lease: no message may be taken over, so each is claimed exactly once.
+    workers("left", OPS_OUTBOX_LEASE="300")
+    workers("right", OPS_OUTBOX_LEASE="300")
     keys = queue_many(600)
     for _ in range(4):
         sweep(queue_app)
