@@ -5,7 +5,6 @@ from sqlalchemy import func, select
 from ops.extensions import db
 from ops.notify import services
 from ops.notify.models import OutboxMessage
-from tests.conftest import login
 from tests.notify.conftest import make_person, queue
 
 
