@@ -1,0 +1,30 @@
+"""GET /api/v1/kpi: the dashboard's figures as JSON."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+from flask_babel import get_locale
+
+from ..accounts.roles import STAFF, api_role_required
+from ..core.api import api_error
+from . import services
+
+bp = Blueprint("kpi_api", __name__, url_prefix="/api/v1")
+
+MESSAGES = {
+    "ko": {"invalid_year": "연도를 확인해 주세요.", "invalid_month": "월은 1에서 12 사이여야 합니다.",
+           "unknown_programme": "그런 사업이 없습니다."},
+    "en": {"invalid_year": "Please check the year.", "invalid_month": "The month must be between 1 and 12.",
+           "unknown_programme": "There is no such programme."},
+}
+
+
+@bp.get("/kpi")
+@api_role_required(*STAFF)
+def kpi():
+    locale = "en" if str(get_locale()) == "en" else "ko"
+    try:
+        year, month, programme = services.parse_query(request.args.get("year", 2025), request.args.get("month"),
+                                                      request.args.get("programme"))
+    except services.InvalidQuery as exc:
+        return api_error(422, "invalid_query", errors={f: MESSAGES[locale][c] for f, c in exc.errors.items()})
+    return jsonify(services.figures(year, month, programme, locale=locale))

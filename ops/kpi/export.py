@@ -1,0 +1,54 @@
+"""The dashboard's whole picture as an XLSX workbook: metrics, unique citizens, districts, budget."""
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+
+def _sheet(book, title: str, header: list[str], rows: list[list]) -> None:
+    sheet = book.create_sheet(title[:31])
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    sheet.freeze_panes = "A2"
+
+
+def workbook(data: dict, status_labels: dict[str, str]) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    metrics = []
+    for programme in data["programmes"]:
+        for m in programme["metrics"]:
+            metrics.append([programme["name"], m["key"], m["name"], m["unit"], m["target"], m["value"],
+                            m["progress"], m["expected"], status_labels.get(m["status"], m["status"]),
+                            m["period_start"], m["period_end"], m["source"]])
+    _sheet(book, _("Metrics"), [_("Programme"), _("Metric key"), _("Metric"), _("Unit"), _("Target"), _("Value"),
+                                _("Progress"), _("Expected by now"), _("Status"), _("Period start"), _("Period end"), _("Source")],
+           metrics)
+    _sheet(book, _("Trends"), [_("Metric key"), _("Day"), _("Value")],
+           [[m["key"], point["day"], point["value"]]
+            for programme in data["programmes"] for m in programme["metrics"] for point in m["trend"]])
+    people = data["unique_citizens"]
+    _sheet(book, _("Unique citizens"), [_("Programme"), _("People")],
+           [[_("All programmes (counted once)"), people["total"]]]
+           + [[key, n] for key, n in people["by_programme"].items()])
+    columns = data["districts"]["columns"]
+    _sheet(book, _("Districts"), [_("District")] + [c["label"] for c in columns],
+           [[r["name"]] + [r["values"][c["key"]] for c in columns] for r in data["districts"]["rows"]])
+    budget = data["budget"]
+    _sheet(book, _("Budget"), [_("Budget line"), _("Budget (thousand KRW)"), _("Committed"), _("Committed share"),
+                               _("Spent"), _("Spent share"), _("As of")],
+           [[b["name"], b["budget"], b["committed"], b["committed_share"], b["spent"], b["spent_share"], b["as_of"]]
+            for b in budget["lines"]])
+    info = book.create_sheet(_("About"), 0)
+    info.append([_("Year"), data["year"]])
+    info.append([_("Figures as of"), data["as_of"]])
+    info.append([_("Programme"), data["programme"] or _("All")])
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()

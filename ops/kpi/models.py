@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.timeutil import utcnow
+from ..extensions import db
+
+
+class ManualEntry(db.Model):
+    """A figure a manager entered for a metric the platform cannot see. Entries are never
+    edited: a correction is a newer entry, so the history (who, when, why) is kept."""
+
+    __tablename__ = "kpi_entries"
+    __table_args__ = (Index("ix_kpi_entries_lookup", "year", "metric", "as_of"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int]
+    metric: Mapped[str] = mapped_column(String(80))
+    value: Mapped[float] = mapped_column(Float)
+    as_of: Mapped[date]
+    note: Mapped[str | None] = mapped_column(Text)
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    entered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    entered_by = relationship("User")
+
+
+class Snapshot(db.Model):
+    """A metric's value on one day (one row per metric and day, replaced by each roll-up)."""
+
+    __tablename__ = "kpi_snapshots"
+    __table_args__ = (UniqueConstraint("year", "metric", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int]
+    metric: Mapped[str] = mapped_column(String(120))
+    day: Mapped[date]
+    value: Mapped[float | None] = mapped_column(Float)
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)

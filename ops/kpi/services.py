@@ -1,0 +1,319 @@
+"""KPI: each plan target's value as of a date, the daily roll-up into snapshots, and the
+figures the dashboard, its export and the API all show."""
+from __future__ import annotations
+
+import calendar
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import func, select, union
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import selectinload
+
+from ..core.errors import DomainError
+from ..core.timeutil import seoul_today, utcnow
+from ..extensions import db
+from ..people.districts import DISTRICTS
+from ..plan.models import BudgetLine, Programme, Target
+from .models import ManualEntry, Snapshot
+from .registry import DISTRICT_FIGURES, METRICS, PEOPLE
+
+log = logging.getLogger("ops.kpi")
+
+UNIQUE_PEOPLE = "people.unique"  # snapshot key of unique citizens; per programme: "people.unique.<key>"
+
+
+class InvalidEntry(DomainError):
+    code = "invalid_entry"
+
+    def __init__(self, errors: dict):
+        super().__init__("invalid_entry")
+        self.errors = errors
+
+
+class InvalidQuery(InvalidEntry):
+    code = "invalid_query"
+
+
+# --- Values ---------------------------------------------------------------------------------
+
+@dataclass
+class Value:
+    value: float | None
+    state: str  # ok | not_connected | no_entry | error
+
+
+def latest_entries(year: int, as_of: date) -> dict[str, ManualEntry]:
+    """Each manual metric's latest entry on or before ``as_of`` (later entries correct earlier ones)."""
+    latest: dict[str, ManualEntry] = {}
+    for entry in db.session.scalars(select(ManualEntry).where(ManualEntry.year == year, ManualEntry.as_of <= as_of)
+                                    .order_by(ManualEntry.as_of, ManualEntry.entered_at, ManualEntry.id)):
+        latest[entry.metric] = entry
+    return latest
+
+
+def metric_values(targets: list[Target], year: int, as_of: date) -> dict[str, Value]:
+    """Every target's value as of a date: computed by its registered function or entered by hand.
+
+    A computed metric whose area has not registered it is "not connected yet", and one
+    whose function fails is reported as an error, never breaking the others."""
+    entries = latest_entries(year, as_of) if any(t.source == "manual" for t in targets) else {}
+    values: dict[str, Value] = {}
+    for target in targets:
+        if target.source == "manual":
+            entry = entries.get(target.metric)
+            values[target.metric] = Value(entry.value, "ok") if entry else Value(None, "no_entry")
+            continue
+        fn = METRICS.get(target.metric)
+        if fn is None:
+            values[target.metric] = Value(None, "not_connected")
+            continue
+        try:
+            result = fn(year, as_of)
+            values[target.metric] = Value(None if result is None else float(result), "ok")
+        except Exception:  # noqa: BLE001 - one area's bug must not hide every other figure
+            db.session.rollback()
+            log.exception("metric %s failed", target.metric)
+            values[target.metric] = Value(None, "error")
+    return values
+
+
+def unique_people(year: int) -> tuple[int, dict[str, int]]:
+    """Citizens served this year counted once across programmes, and per programme."""
+    selects, per_programme = [], {}
+    for key, fn in sorted(PEOPLE.items()):
+        try:
+            stmt = fn(year)
+            per_programme[key] = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+            selects.append(stmt)
+        except Exception:  # noqa: BLE001
+            db.session.rollback()
+            log.exception("served_people %s failed", key)
+    if not selects:
+        return 0, per_programme
+    combined = union(*selects) if len(selects) > 1 else selects[0].distinct()
+    total = db.session.scalar(select(func.count()).select_from(combined.subquery())) or 0
+    return total, per_programme
+
+
+# --- Roll-up --------------------------------------------------------------------------------
+
+def rollup(year: int, as_of: date) -> dict[str, float | None]:
+    """Compute every metric of the year as of a day and store it as that day's snapshot
+    (replacing an earlier roll-up of the same day); the caller commits."""
+    targets = db.session.scalars(select(Target).where(Target.year == year)).all()
+    figures: dict[str, float | None] = {k: v.value for k, v in metric_values(targets, year, as_of).items()}
+    total, per_programme = unique_people(year)
+    figures[UNIQUE_PEOPLE] = total
+    figures.update({f"{UNIQUE_PEOPLE}.{k}": n for k, n in per_programme.items()})
+    if figures:
+        now = utcnow()
+        rows = [{"year": year, "metric": k, "day": as_of, "value": v, "computed_at": now} for k, v in figures.items()]
+        insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+        stmt = insert(Snapshot).values(rows)
+        db.session.execute(stmt.on_conflict_do_update(
+            index_elements=["year", "metric", "day"],
+            set_={"value": stmt.excluded.value, "computed_at": stmt.excluded.computed_at}))
+    return figures
+
+
+def request_rollup() -> bool:
+    """Ask for a roll-up soon (after an event that moves a metric); never fails or delays the caller.
+
+    Call it after your commit. With a broker the task is enqueued from a background thread;
+    without one it runs in-process in a session of its own (not under tests)."""
+    from ..notify.background import enqueue_soon
+    from .tasks import rollup_task
+
+    try:
+        app = current_app._get_current_object()
+        celery_app = app.extensions["celery"]
+        if celery_app.conf.task_always_eager:
+            if app.testing:
+                return False
+            with app.app_context():
+                rollup_task.run()
+            return True
+        enqueue_soon(celery_app, "ops.kpi.rollup")
+        return True
+    except Exception as exc:  # noqa: BLE001
+        log.warning("could not request a KPI roll-up (%s); the schedule will run it", type(exc).__name__)
+        return False
+
+
+# --- Manual entries -------------------------------------------------------------------------
+
+def manual_targets(year: int) -> list[Target]:
+    return db.session.scalars(select(Target).where(Target.year == year, Target.source == "manual")
+                              .order_by(Target.metric)).all()
+
+
+def add_entry(*, year: int, metric: str, value, as_of: date | None, note: str | None, user) -> ManualEntry:
+    """Record a manager's figure for a manual metric (history is kept); the caller commits."""
+    errors = {}
+    target = db.session.scalar(select(Target).where(Target.year == year, Target.metric == metric))
+    if target is None or target.source != "manual":
+        errors["metric"] = "unknown_metric"
+    try:
+        value = float(value)
+        if value < 0 or value != value:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["value"] = "invalid_value"
+    if as_of is None or as_of.year != year or as_of > seoul_today():
+        errors["as_of"] = "invalid_date"
+    if errors:
+        raise InvalidEntry(errors)
+    entry = ManualEntry(year=year, metric=metric, value=value, as_of=as_of, note=(note or "").strip() or None,
+                        entered_by_id=getattr(user, "id", None))
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def entry_history(year: int, limit: int = 200) -> list[ManualEntry]:
+    return db.session.scalars(select(ManualEntry).where(ManualEntry.year == year)
+                              .options(selectinload(ManualEntry.entered_by))
+                              .order_by(ManualEntry.entered_at.desc(), ManualEntry.id.desc()).limit(limit)).all()
+
+
+# --- The dashboard's figures ----------------------------------------------------------------
+
+def as_of_for(year: int, month: int | None, today: date | None = None) -> date:
+    """Figures are as of the month's last day (or today, if that is earlier), else as of today."""
+    today = today or seoul_today()
+    end = date(year, month, calendar.monthrange(year, month)[1]) if month else date(year, 12, 31)
+    return min(end, today) if year >= today.year else end
+
+
+def expected_share(target: Target, year: int, as_of: date) -> float:
+    """The share of the target the plan's pace expects by ``as_of``: linear over its period."""
+    start = target.period_start or date(year, 1, 1)
+    end = target.period_end or date(year, 12, 31)
+    if as_of < start:
+        return 0.0
+    if as_of >= end:
+        return 1.0
+    return ((as_of - start).days + 1) / ((end - start).days + 1)
+
+
+def _status(target: Target, value: Value, share: float) -> str:
+    if value.state != "ok" or value.value is None:
+        return value.state if value.state != "ok" else "no_entry"
+    if not target.target:
+        return "no_target"
+    return "on_track" if value.value >= target.target * share else "behind"
+
+
+def parse_query(year, month=None, programme=None) -> tuple[int, int | None, str | None]:
+    """Validate the dashboard's filters; InvalidQuery with a message per field."""
+    errors = {}
+    try:
+        year = int(year)
+        if not 2000 <= year <= 2100:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["year"] = "invalid_year"
+    if month not in (None, ""):
+        try:
+            month = int(month)
+            if not 1 <= month <= 12:
+                raise ValueError
+        except (TypeError, ValueError):
+            errors["month"] = "invalid_month"
+    else:
+        month = None
+    programme = programme or None
+    if errors:
+        raise InvalidQuery(errors)
+    if programme and db.session.scalar(select(Programme.id).where(Programme.year == year,
+                                                                   Programme.key == programme)) is None:
+        raise InvalidQuery({"programme": "unknown_programme"})
+    return year, month, programme
+
+
+def _trends(year: int, metrics: list[str], until: date) -> dict[str, list[tuple[date, float]]]:
+    trends: dict[str, list[tuple[date, float]]] = {m: [] for m in metrics}
+    if not metrics:
+        return trends
+    for snap in db.session.scalars(select(Snapshot).where(Snapshot.year == year, Snapshot.metric.in_(metrics),
+                                                          Snapshot.day <= until).order_by(Snapshot.day)):
+        if snap.value is not None:
+            trends[snap.metric].append((snap.day, snap.value))
+    return trends
+
+
+def _districts(year: int, locale: str) -> dict:
+    columns, values = [], {}
+    for key, (label, fn) in DISTRICT_FIGURES.items():
+        try:
+            values[key] = fn(year) or {}
+        except Exception:  # noqa: BLE001
+            db.session.rollback()
+            log.exception("district figure %s failed", key)
+            continue
+        columns.append({"key": key, "label": str(label)})
+    rows = [{"code": d.code, "name": d.name(locale), "zone": d.zone,
+             "values": {c["key"]: values[c["key"]].get(d.code, 0) for c in columns}} for d in DISTRICTS]
+    return {"columns": columns, "rows": rows,
+            "totals": {c["key"]: sum(r["values"][c["key"]] for r in rows) for c in columns}}
+
+
+def _budget(year: int, programme_id: int | None, locale: str) -> dict:
+    stmt = select(BudgetLine).where(BudgetLine.year == year).order_by(BudgetLine.id)
+    if programme_id:
+        stmt = stmt.where(BudgetLine.programme_id == programme_id)
+    lines = []
+    for line in db.session.scalars(stmt):
+        lines.append({"key": line.key, "name": line.name_en if locale == "en" else line.name_ko,
+                      "budget": line.budget, "committed": line.committed, "spent": line.spent,
+                      "committed_share": round(line.share(line.committed), 4),
+                      "spent_share": round(line.share(line.spent), 4),
+                      "as_of": line.as_of.isoformat() if line.as_of else None})
+    totals = {k: sum(line[k] for line in lines) for k in ("budget", "committed", "spent")}
+    for k in ("committed", "spent"):
+        totals[f"{k}_share"] = round(totals[k] / totals["budget"], 4) if totals["budget"] else 0.0
+    return {"lines": lines, "totals": totals}
+
+
+def figures(year: int, month: int | None = None, programme: str | None = None, *, locale: str = "ko",
+            today: date | None = None) -> dict:
+    """Everything the dashboard shows, as plain data (the page, the XLSX export and the API)."""
+    as_of = as_of_for(year, month, today)
+    stmt = select(Programme).where(Programme.year == year).order_by(Programme.code, Programme.id)
+    if programme:
+        stmt = stmt.where(Programme.key == programme)
+    programmes = db.session.scalars(stmt).all()
+    targets = db.session.scalars(select(Target).where(Target.programme_id.in_([p.id for p in programmes]))
+                                 .order_by(Target.metric)).all() if programmes else []
+    values = metric_values(targets, year, as_of)
+    trends = _trends(year, [t.metric for t in targets], as_of)
+    by_programme: dict[int, list] = {}
+    en = locale == "en"
+    for t in targets:
+        share = expected_share(t, year, as_of)
+        value = values[t.metric]
+        by_programme.setdefault(t.programme_id, []).append({
+            "key": t.metric, "name": t.name(locale), "unit": t.unit, "source": t.source,
+            "definition": t.definition_en if en else t.definition_ko,
+            "target": t.target, "last_year": t.last_year, "value": value.value,
+            "progress": round(value.value / t.target, 4) if t.target and value.value is not None else None,
+            "expected": round(t.target * share, 2) if t.target else None,
+            "expected_share": round(share, 4), "status": _status(t, value, share),
+            "period_start": t.period_start.isoformat() if t.period_start else None,
+            "period_end": t.period_end.isoformat() if t.period_end else None,
+            "trend": [{"day": d.isoformat(), "value": v} for d, v in trends[t.metric]],
+        })
+    total, per_programme = unique_people(year)
+    selected = programmes[0] if programme and programmes else None
+    return {
+        "year": year, "month": month, "programme": programme, "as_of": as_of.isoformat(),
+        "unique_citizens": {"total": total, "by_programme": per_programme},
+        "programmes": [{"key": p.key, "code": p.code, "name": p.name(locale), "metrics": by_programme.get(p.id, [])}
+                       for p in programmes],
+        "districts": _districts(year, locale),
+        "budget": _budget(year, selected.id if selected else None, locale),
+    }

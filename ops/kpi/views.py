@@ -1,0 +1,101 @@
+"""Managers' dashboard (one page per year), its XLSX export, and manual KPI entries."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from ..accounts.roles import MANAGERS, STAFF, role_required
+from ..core.timeutil import seoul_today
+from ..extensions import db
+from ..plan.models import Programme
+from . import export, services
+from .charts import progress_svg, trend_svg
+from .forms import ManualEntryForm
+
+bp = Blueprint("kpi", __name__, template_folder="templates", static_folder="static", static_url_path="/kpi/static")
+
+STATUS_LABELS = {
+    "on_track": _l("On track"), "behind": _l("Behind"), "no_target": _l("No target set"),
+    "not_connected": _l("Not connected yet"), "no_entry": _l("No figure entered yet"), "error": _l("Could not compute"),
+}
+ENTRY_ERRORS = {"unknown_metric": _l("Please choose a metric entered by hand."),
+                "invalid_value": _l("Please enter a number of 0 or more."),
+                "invalid_date": _l("The date must be in the plan's year and not in the future.")}
+
+
+def _locale() -> str:
+    return str(get_locale() or "ko")
+
+
+def _query(year: int):
+    try:
+        return services.parse_query(year, request.args.get("month"), request.args.get("programme"))
+    except services.InvalidQuery:
+        abort(404)
+
+
+def _plan_year() -> int:
+    return db.session.scalar(select(func.max(Programme.year))) or seoul_today().year
+
+
+@bp.get("/kpi")
+@role_required(*STAFF)
+def home():
+    return redirect(url_for("kpi.dashboard", year=_plan_year()))
+
+
+@bp.get("/kpi/entries")
+@role_required(*MANAGERS)
+def entries_current():
+    return redirect(url_for("kpi.entries", year=_plan_year()))
+
+
+@bp.get("/kpi/<int:year>")
+@role_required(*STAFF)
+def dashboard(year: int):
+    year, month, programme = _query(year)
+    data = services.figures(year, month, programme, locale=_locale())
+    programmes = db.session.scalars(select(Programme).where(Programme.year == year)
+                                    .order_by(Programme.code, Programme.id)).all()
+    return render_template("kpi/dashboard.html", data=data, programmes=programmes, labels=STATUS_LABELS,
+                           trend_svg=trend_svg, progress_svg=progress_svg, today=seoul_today())
+
+
+@bp.get("/kpi/<int:year>/export.xlsx")
+@role_required(*STAFF)
+def export_xlsx(year: int):
+    year, month, programme = _query(year)
+    data = services.figures(year, month, programme, locale=_locale())
+    body = export.workbook(data, {k: str(v) for k, v in STATUS_LABELS.items()})
+    name = f"kpi-{year}" + (f"-{month:02d}" if month else "") + (f"-{programme}" if programme else "") + ".xlsx"
+    return Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.route("/kpi/<int:year>/entries", methods=["GET", "POST"])
+@role_required(*MANAGERS)
+def entries(year: int):
+    targets = services.manual_targets(year)
+    form = ManualEntryForm()
+    form.metric.choices = [("", _("Choose…"))] + [(t.metric, t.name(_locale())) for t in targets]
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                services.add_entry(year=year, metric=form.metric.data, value=form.value.data,
+                                   as_of=form.as_of.data, note=form.note.data, user=current_user)
+                db.session.commit()
+                flash(_("The figure is recorded."), "success")
+                return redirect(url_for("kpi.entries", year=year))
+            except services.InvalidEntry as exc:
+                db.session.rollback()
+                for field, code in exc.errors.items():
+                    getattr(form, field).errors.append(str(ENTRY_ERRORS[code]))
+        status = 422
+    names = {t.metric: t.name(_locale()) for t in targets}
+    return render_template("kpi/entries.html", form=form, year=year, history=services.entry_history(year),
+                           names=names), status

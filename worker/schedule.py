@@ -1,0 +1,16 @@
+"""What `celery -A worker beat` runs (run exactly one beat).
+
+Reminder sources are idempotent (dedup keys), so running them often only queues what
+became due; the sweep sends whatever a lost wake-up (broker outage) or the end of quiet
+hours left waiting. Crontab times are Seoul time (the Celery timezone).
+"""
+from celery.schedules import crontab
+
+BEAT_SCHEDULE = {
+    "reminder-sources": {"task": "ops.notify.reminder_sources", "schedule": 300.0},
+    "outbox-sweep": {"task": "ops.notify.dispatch", "schedule": 60.0},
+    # Hourly keeps today's snapshot fresh; just after midnight the finished day is closed.
+    "kpi-rollup-hourly": {"task": "ops.kpi.rollup", "schedule": crontab(minute=5)},
+    "kpi-rollup-close-day": {"task": "ops.kpi.rollup", "schedule": crontab(hour=0, minute=10),
+                             "kwargs": {"days_back": 1}},
+}
