@@ -477,8 +477,11 @@ def record_view(content: OnlineContent, visitor: str) -> OnlineView:
 
 
 def record_completion(content: OnlineContent, visitor: str) -> OnlineView:
-    """The visitor finished the lesson (the first time counts)."""
-    view = record_view(content, visitor)
+    """The visitor finished the lesson (the first time counts; finishing is not another opening)."""
+    view = db.session.scalar(select(OnlineView).where(OnlineView.content_id == content.id,
+                                                      OnlineView.visitor == visitor))
+    if view is None:
+        view = record_view(content, visitor)
     if view.completed_at is None:
         view.completed_at = utcnow()
     return view
