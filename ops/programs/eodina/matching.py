@@ -7,8 +7,8 @@ A learner is paired with an instructor, a center and one weekly slot (catalog.SL
 * a center holds at most ``capacity`` lessons at once: in one slot, at most that many
   instructors teach there (each teaches their learners of that slot one after another),
   and an instructor is at one center per slot;
-* same district first: only when no instructor in the learner's district has room does
-  the engine look in the learner's living zone, then anywhere;
+* same district first: every learner is first offered their own district; only those
+  left over look in their living zone, then anywhere;
 * topics fit: candidates teaching more of the wanted topics score higher;
 * load is balanced: among fitting candidates the least loaded (relative to their
   maximum) wins, and within an instructor the least used slot;
@@ -144,38 +144,55 @@ def plan_matches(learners: list[LearnerInfo], instructors: list[InstructorInfo],
         return (own, len(learner.slots), learner.id)
 
     plan = Plan()
-    for learner in sorted(learners, key=scarcity):
-        zone = _zone(learner.district)
-        tiers = (
-            ("district", [learner.district]),
-            ("zone", [d for d in zone_districts.get(zone, ()) if d != learner.district]),
-            ("city", [d for d in by_district if _zone(d) != zone]),
-        )
-        for tier, districts in tiers:
-            best = None
-            for ins, places in options(learner, districts):
-                if state.load[ins.id] >= ins.max_learners:
-                    continue
-                fit = len(ins.topics & learner.topics)
-                balance = state.load[ins.id] / max(ins.max_learners, 1)
-                for slot in sorted(ins.slots & learner.slots, key=lambda s: (state.slot_use[(ins.id, s)], s)):
-                    center_id = state.center_for(ins, slot, places, learner.preferred_center_id)
-                    if center_id is None:
-                        continue
-                    score = (fit, center_id == learner.preferred_center_id, -balance,
-                             -state.slot_use[(ins.id, slot)], -ins.id)
-                    if best is None or score > best[0]:
-                        best = (score, ins, center_id, slot, fit)
-                    break  # the least used slot with room is this instructor's offer
-            if best is not None:
-                _score, ins, center_id, slot, fit = best
-                state.place(ins.id, center_id, slot)
-                ko, en = _reason(tier, learner, ins, center_map[center_id], slot, fit)
-                plan.proposals.append(Proposal(learner.id, ins.id, center_id, slot, ko, en))
-                break
-        else:
-            plan.unmatched.append(learner.id)
+    remaining = sorted(learners, key=scarcity)
+    # Tier by tier over everyone: nobody takes a neighbour's place before every learner of that
+    # district has had their own district's chance.
+    for tier in ("district", "zone", "city"):
+        left = []
+        for learner in remaining:
+            proposal = _best(learner, _tier_districts(tier, learner.district, by_district, zone_districts),
+                             options, state, center_map, tier)
+            if proposal is None:
+                left.append(learner)
+            else:
+                plan.proposals.append(proposal)
+        remaining = left
+    plan.unmatched = [learner.id for learner in remaining]
     return plan
+
+
+def _tier_districts(tier: str, district: str, by_district, zone_districts) -> list[str]:
+    zone = _zone(district)
+    if tier == "district":
+        return [district]
+    if tier == "zone":
+        return [d for d in zone_districts.get(zone, ()) if d != district]
+    return [d for d in by_district if _zone(d) != zone]
+
+
+def _best(learner: LearnerInfo, districts, options, state: _State, center_map, tier: str) -> Proposal | None:
+    """The best free place for this learner among instructors of these districts, placed at once."""
+    best = None
+    for ins, places in options(learner, districts):
+        if state.load[ins.id] >= ins.max_learners:
+            continue
+        fit = len(ins.topics & learner.topics)
+        balance = state.load[ins.id] / max(ins.max_learners, 1)
+        for slot in sorted(ins.slots & learner.slots, key=lambda s: (state.slot_use[(ins.id, s)], s)):
+            center_id = state.center_for(ins, slot, places, learner.preferred_center_id)
+            if center_id is None:
+                continue
+            score = (fit, center_id == learner.preferred_center_id, -balance,
+                     -state.slot_use[(ins.id, slot)], -ins.id)
+            if best is None or score > best[0]:
+                best = (score, ins, center_id, slot, fit)
+            break  # the least used slot with room is this instructor's offer
+    if best is None:
+        return None
+    _score, ins, center_id, slot, fit = best
+    state.place(ins.id, center_id, slot)
+    ko, en = _reason(tier, learner, ins, center_map[center_id], slot, fit)
+    return Proposal(learner.id, ins.id, center_id, slot, ko, en)
 
 
 def _reason(tier: str, learner: LearnerInfo, ins: InstructorInfo, center: CenterInfo, slot: str,

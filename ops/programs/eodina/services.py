@@ -265,12 +265,13 @@ def run_matching(learner_ids=None, *, by_user=None, previous: str | None = None)
     live = db.session.execute(select(Match.instructor_id, Match.center_id, Match.slot)
                               .where(Match.ended_at.is_(None))).all()
     loads = Counter(row.instructor_id for row in live)
-    waiting = (select(Learner).where(Learner.completed_at.is_(None),
-                                     ~select(Match.id).where(Match.learner_id == Learner.id,
-                                                             Match.ended_at.is_(None)).exists()))
+    waiting = (select(Learner.id, Learner.district, Learner.availability, Learner.topics,
+                      Learner.preferred_center_id)
+               .where(Learner.completed_at.is_(None),
+                      ~select(Match.id).where(Match.learner_id == Learner.id, Match.ended_at.is_(None)).exists()))
     if learner_ids is not None:
         waiting = waiting.where(Learner.id.in_(list(learner_ids)))
-    learners = db.session.scalars(waiting).all()
+    learners = db.session.execute(waiting).all()
     plan = plan_matches(
         [LearnerInfo(le.id, le.district, frozenset(le.availability or ()), frozenset(le.topics or ()),
                      le.preferred_center_id) for le in learners],
