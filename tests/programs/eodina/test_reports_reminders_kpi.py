@@ -154,3 +154,28 @@ def test_demo_seed_fills_every_district_and_links_the_demo_instructor(app):
     assert services.instructor_for_user(user) is not None
     again = app.test_cli_runner().invoke(args=["seed", "demo"])
     assert again.exit_code == 0 and "eodina:" not in again.output
+
+
+def test_every_page_renders_with_the_demo_data(app, client):
+    from ops.accounts.models import User
+    from ops.programs.eodina.models import Instructor, Learner, LessonLog, OnlineContent
+    from tests.conftest import login
+
+    app.test_cli_runner().invoke(args=["seed", "demo"])
+    login(client, db.session.scalar(select(User).where(User.email == "staff@demo.ops")), "demo-password-2025")
+    ins = db.session.scalar(select(Instructor))
+    le = db.session.scalar(select(Learner))
+    content = db.session.scalar(select(OnlineContent))
+    pages = ["/eodina/", "/eodina/centers", "/eodina/centers/1", "/eodina/instructors", f"/eodina/instructors/{ins.id}",
+             "/eodina/learners", f"/eodina/learners/{le.id}", "/eodina/learners/new", "/eodina/imports/new",
+             "/eodina/matching", "/eodina/oversight", "/eodina/reports", "/eodina/content", "/eodina/join",
+             "/eodina/learn", f"/eodina/learn/{content.slug}"]
+    for path in pages:
+        assert client.get(path).status_code == 200, path
+    mine = app.test_client()
+    login(mine, db.session.scalar(select(User).where(User.email == "instructor@demo.ops")), "demo-password-2025")
+    page = mine.get("/eodina/my")
+    assert page.status_code == 200
+    lesson = db.session.scalar(select(LessonLog).where(LessonLog.instructor_id == services.instructor_for_user(
+        db.session.scalar(select(User).where(User.email == "instructor@demo.ops"))).id))
+    assert lesson is None or mine.get(f"/eodina/my/lessons/{lesson.id}").status_code == 200
