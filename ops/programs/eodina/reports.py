@@ -9,7 +9,7 @@ from sqlalchemy import case, distinct, func, select
 
 from ...extensions import db
 from ...people.districts import DISTRICTS
-from .models import Center, Instructor, LessonLog, Learner, Match
+from .models import Center, Instructor, LessonFeedback, LessonLog, Learner, Match
 
 
 @dataclass
@@ -19,6 +19,7 @@ class InstructorMonth:
     minutes: int
     learners: int
     no_shows: int
+    rating: float | None = None  # average learner feedback (1–5) of the month's lessons
 
     @property
     def hours(self) -> float:
@@ -44,9 +45,16 @@ def instructor_month(month: str) -> list[InstructorMonth]:
         .where(LessonLog.lesson_date >= start, LessonLog.lesson_date < end)
         .group_by(LessonLog.instructor_id)).all()
     figures = {r[0]: r[1:] for r in rows}
+    ratings = dict(db.session.execute(
+        select(LessonLog.instructor_id, func.avg(LessonFeedback.rating))
+        .join(LessonFeedback, LessonFeedback.lesson_id == LessonLog.id)
+        .where(LessonLog.lesson_date >= start, LessonLog.lesson_date < end)
+        .group_by(LessonLog.instructor_id)).all())
     instructors = db.session.scalars(select(Instructor).where(Instructor.id.in_(list(figures)))).all()
     out = [InstructorMonth(i, int(figures[i.id][0] or 0), int(figures[i.id][1] or 0), int(figures[i.id][2] or 0),
-                           int(figures[i.id][3] or 0)) for i in instructors]
+                           int(figures[i.id][3] or 0),
+                           round(float(ratings[i.id]), 1) if ratings.get(i.id) is not None else None)
+           for i in instructors]
     return sorted(out, key=lambda r: r.instructor.person.name)
 
 
@@ -103,9 +111,10 @@ def export_xlsx(month: str, locale: str = "ko") -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Instructors")[:31]
-    sheet.append([_("Instructor"), _("Month"), _("Lessons"), _("Hours"), _("Learners"), _("No-shows")])
+    sheet.append([_("Instructor"), _("Month"), _("Lessons"), _("Hours"), _("Learners"), _("No-shows"),
+                  _("Feedback (1–5)")])
     for r in instructor_month(month):
-        sheet.append([r.instructor.person.name, month, r.lessons, r.hours, r.learners, r.no_shows])
+        sheet.append([r.instructor.person.name, month, r.lessons, r.hours, r.learners, r.no_shows, r.rating])
     districts, centers = district_and_center_progress(locale)
     for title, rows in ((_("Districts"), districts), (_("Centers"), centers)):
         ws = book.create_sheet(title[:31])

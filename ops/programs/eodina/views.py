@@ -17,6 +17,7 @@ from ...core.timeutil import seoul_today
 from ...extensions import db
 from ...passes.qr import qr_svg
 from ...people.consent import NOTICES
+from ...people.districts import district_choices
 from ...people.phone import InvalidPhone
 from . import services
 from .catalog import SKILLS, SLOTS, TOPICS, slot_label
@@ -230,7 +231,8 @@ def learners():
     rows = db.session.scalars(stmt.limit(PAGE).offset((page - 1) * PAGE)).all()
     live = services.live_matches_for(le.id for le in rows)
     return render_template("eodina/learners.html", learners=rows, live=live, total=total, page=page, per_page=PAGE,
-                           district=district, status_of=services.learner_status)
+                           district=district, status_of=services.learner_status,
+                           district_options=district_choices(_locale()))
 
 
 def _active_centers():

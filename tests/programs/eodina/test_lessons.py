@@ -172,3 +172,12 @@ def test_match_run_command(app, center, instructor, learner):
     learner()
     result = app.test_cli_runner().invoke(args=["match", "run"])
     assert result.exit_code == 0 and "matched 1" in result.output
+
+
+def test_monthly_report_shows_the_average_feedback(client, matched):
+    from ops.programs.eodina.reports import instructor_month
+
+    ins, le, _c = matched
+    lesson = _log(ins, le)
+    client.post(f"/eodina/f/{services.feedback_code(lesson)}", data={"rating": 4})
+    assert instructor_month(seoul_today().strftime("%Y-%m"))[0].rating == 4.0
