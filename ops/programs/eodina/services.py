@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from ...accounts.models import User
 from ...core.errors import DomainError
@@ -319,7 +320,7 @@ def my_learners(instructor: Instructor) -> list[tuple[Learner, Match]]:
     """The instructor's learners with their live match, by slot."""
     rows = db.session.execute(select(Learner, Match).join(Match, Match.learner_id == Learner.id)
                               .where(Match.instructor_id == instructor.id, Match.ended_at.is_(None))
-                              .order_by(Match.slot, Learner.id)).all()
+                              .options(joinedload(Match.center)).order_by(Match.slot, Learner.id)).all()
     order = {s: i for i, s in enumerate(SLOTS)}
     return sorted(((r[0], r[1]) for r in rows), key=lambda r: (order.get(r[1].slot, 99), r[0].id))
 
@@ -428,7 +429,8 @@ def untaught_learners() -> list[tuple[Learner, Match]]:
     """Learners with a live match who have never had an attended lesson, oldest match first."""
     return [(r[0], r[1]) for r in db.session.execute(
         select(Learner, Match).join(Match, Match.learner_id == Learner.id)
-        .where(Match.ended_at.is_(None), Learner.taught_at.is_(None)).order_by(Match.created_at)).all()]
+        .where(Match.ended_at.is_(None), Learner.taught_at.is_(None))
+        .options(joinedload(Match.instructor)).order_by(Match.created_at)).all()]
 
 
 def lesson_dates_since(match_created: datetime, slot: str, start: date, end: date) -> list[date]:

@@ -11,6 +11,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from ...accounts.roles import STAFF, Role, role_required
 from ...core.timeutil import seoul_today
@@ -275,7 +276,9 @@ def learner_new():
 @role_required(*STAFF)
 def learner(learner_id: int):
     le = db.session.get(Learner, learner_id) or abort(404)
-    matches = db.session.scalars(select(Match).where(Match.learner_id == le.id).order_by(Match.created_at.desc())).all()
+    matches = db.session.scalars(select(Match).where(Match.learner_id == le.id)
+                                 .options(joinedload(Match.instructor), joinedload(Match.center))
+                                 .order_by(Match.created_at.desc())).all()
     lessons = db.session.scalars(select(LessonLog).where(LessonLog.learner_id == le.id)
                                  .order_by(LessonLog.lesson_date.desc())).all()
     live = next((m for m in matches if m.ended_at is None), None)
@@ -454,6 +457,7 @@ def my():
     logged_today = set(db.session.scalars(select(LessonLog.learner_id).where(LessonLog.instructor_id == me.id,
                                                                             LessonLog.lesson_date == today)))
     recent = db.session.scalars(select(LessonLog).where(LessonLog.instructor_id == me.id)
+                                .options(joinedload(LessonLog.learner))
                                 .order_by(LessonLog.lesson_date.desc(), LessonLog.id.desc()).limit(10)).all()
     return render_template("eodina/my.html", me=me, pairs=pairs, due=services.lessons_due_on(today, pairs),
                            logged_today=logged_today, recent=recent, today=today)
