@@ -1,7 +1,7 @@
 """Compact codes signed with the server key: a forged or altered code fails without a lookup.
 
 A code reads ``KIND.SCOPE.SERIAL.SIGNATURE``, e.g. ``T.SLW-2025.K3M9QX2A.7HJKQ2M4XZ5P3C9D``:
-the kind (T ticket, A attendance, B bus, C certificate), the scope it belongs to
+the kind (T ticket, A attendance, B bus, C certificate, F lesson feedback), the scope it belongs to
 (an event slug, a course), a random serial, and 80 bits of HMAC-SHA256. It uses
 only characters of the QR alphanumeric set, so the QR stays small, and it is
 case-insensitive, so handheld scanners and typed codes both work.
@@ -19,7 +19,7 @@ from flask import current_app
 
 from ..core.errors import DomainError
 
-KINDS = {"T", "A", "B", "C"}
+KINDS = {"T", "A", "B", "C", "F"}
 _SCOPE = re.compile(r"^[A-Z0-9-]{1,40}$")
 _SERIAL = re.compile(r"^[A-Z2-7]{8,16}$")
 SIGNATURE_CHARS = 16

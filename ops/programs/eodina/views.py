@@ -1,0 +1,591 @@
+"""HTML routes of 어디나지원단: staff pages, the instructor's phone view, public sign-up, feedback, online lessons."""
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from ...accounts.roles import STAFF, Role, role_required
+from ...core.timeutil import seoul_today
+from ...extensions import db
+from ...passes.qr import qr_svg
+from ...people.consent import NOTICES
+from ...people.districts import district_choices
+from ...people.phone import InvalidPhone
+from . import services
+from .catalog import SKILLS, SLOTS, TOPICS, slot_label
+from .forms import (AccountForm, CenterForm, ContentForm, ImportForm, InstructorApplicationForm,
+                    InstructorProfileForm, LearnerForm, LessonForm, OverrideForm, RunMatchingForm, StaffLearnerForm)
+from .models import Center, ImportJob, Instructor, LessonFeedback, LessonLog, Learner, Match, OnlineContent
+
+bp = Blueprint("eodina", __name__, url_prefix="/eodina", template_folder="templates", static_folder="static",
+               static_url_path="/static")
+
+PAGE = 50
+VISITOR_COOKIE = "eodina_visitor"
+
+
+def _locale() -> str:
+    return str(get_locale() or "ko")
+
+
+def _status_label(status: str) -> str:
+    labels = {"applied": _("Applied"), "selected": _("Selected"), "trained": _("Trained"), "active": _("Active"),
+              "paused": _("Paused"), "left": _("Left"), "waiting": _("Waiting"), "matched": _("Matched"),
+              "taught": _("Taught"), "completed": _("Completed")}
+    return labels.get(status, status)
+
+
+@bp.app_context_processor
+def eodina_helpers():
+    return {"eodina_status": _status_label, "slot_label": slot_label, "topic_label": lambda c: str(TOPICS.get(c, c)),
+            "skill_label": lambda c: str(SKILLS.get(c, c))}
+
+
+_NOT_SENT = object()
+
+
+def _submit(form, action):
+    """Validate the form and run the service; (result, status) with 422 and messages on bad input."""
+    if not form.validate_on_submit():
+        return _NOT_SENT, 422 if request.method == "POST" else 200
+    try:
+        result = action()
+    except services.InvalidChoice as exc:
+        db.session.rollback()
+        _choice_error(form, exc)
+        return _NOT_SENT, 422
+    db.session.commit()
+    return result, 200
+
+
+def _choice_error(form, exc: services.InvalidChoice) -> None:
+    field = getattr(form, str(exc), None)
+    message = _("Please check this choice.")
+    if field is not None:
+        field.errors = list(field.errors) + [message]
+    else:
+        flash(message, "error")
+
+
+# --- Staff: overview ---------------------------------------------------------------------------
+
+@bp.get("/")
+@role_required(*STAFF)
+def index():
+    counts = dict(db.session.execute(select(Instructor.status, func.count(Instructor.id))
+                                     .group_by(Instructor.status)).all())
+    from .reports import district_and_center_progress
+
+    districts, _centers = district_and_center_progress(_locale())
+    totals = {k: sum(getattr(d, k) for d in districts) for k in ("waiting", "matched", "taught", "completed")}
+    short = [row for row in services.centers_per_district() if row[1] < services.CENTERS_TARGET]
+    return render_template("eodina/index.html", counts=counts, totals=totals, short=short)
+
+
+# --- Staff: centers ----------------------------------------------------------------------------
+
+@bp.get("/centers")
+@role_required(*STAFF)
+def centers():
+    rows = db.session.scalars(select(Center).order_by(Center.district, Center.name)).all()
+    return render_template("eodina/centers.html", centers=rows, per_district=services.centers_per_district(),
+                           target=services.CENTERS_TARGET)
+
+
+@bp.route("/centers/new", methods=["GET", "POST"], endpoint="center_new")
+@bp.route("/centers/<int:center_id>", methods=["GET", "POST"])
+@role_required(*STAFF)
+def center_edit(center_id: int | None = None):
+    center = None
+    if center_id is not None:
+        center = db.session.get(Center, center_id) or abort(404)
+    form = CenterForm(obj=center)
+    if form.validate_on_submit():
+        services.save_center(center, name=form.name.data, district=form.district.data, address=form.address.data,
+                             opening_hours=form.opening_hours.data or "", capacity=form.capacity.data,
+                             phone=form.phone.data, opened_on=form.opened_on.data, active=bool(form.active.data))
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("eodina.centers"))
+    return render_template("eodina/center_form.html", form=form, center=center), 422 if form.errors else 200
+
+
+@bp.post("/centers/<int:center_id>/close")
+@role_required(*STAFF)
+def center_close(center_id: int):
+    center = db.session.get(Center, center_id) or abort(404)
+    services.close_center(center)
+    db.session.commit()
+    flash(_("The center is closed to new matches."), "info")
+    return redirect(url_for("eodina.centers"))
+
+
+# --- Staff: instructors ------------------------------------------------------------------------
+
+@bp.get("/instructors")
+@role_required(*STAFF)
+def instructors():
+    status = request.args.get("status") or None
+    stmt = select(Instructor).order_by(Instructor.status, Instructor.id)
+    if status in services.PIPELINE:
+        stmt = stmt.where(Instructor.status == status)
+    rows = db.session.scalars(stmt).all()
+    loads = dict(db.session.execute(select(Match.instructor_id, func.count(Match.id))
+                                    .where(Match.ended_at.is_(None)).group_by(Match.instructor_id)).all())
+    return render_template("eodina/instructors.html", instructors=rows, loads=loads, status=status,
+                           statuses=list(services.PIPELINE))
+
+
+@bp.route("/instructors/new", methods=["GET", "POST"])
+@role_required(*STAFF)
+def instructor_new():
+    form = InstructorApplicationForm()
+    if form.validate_on_submit():
+        instructor = services.register_instructor(name=form.name.data, phone=form.phone.data,
+                                                  birth_year=form.birth_year.data, district=form.district.data or None,
+                                                  sms_consent=bool(form.consent_sms.data),
+                                                  applied_on=form.applied_on.data, by_user=current_user)
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("eodina.instructor", instructor_id=instructor.id))
+    return render_template("eodina/instructor_new.html", form=form, notices=NOTICES), 422 if form.errors else 200
+
+
+@bp.route("/instructors/<int:instructor_id>", methods=["GET", "POST"])
+@role_required(*STAFF)
+def instructor(instructor_id: int):
+    ins = db.session.get(Instructor, instructor_id) or abort(404)
+    all_centers = db.session.scalars(select(Center).where(Center.active.is_(True))
+                                     .order_by(Center.district, Center.name)).all()
+    form = InstructorProfileForm(centers=all_centers, data=None if request.method == "POST" else {
+        "districts": ins.districts, "centers": [c.id for c in ins.centers], "availability": ins.availability,
+        "topics": ins.topics, "max_learners": ins.max_learners})
+    result, status = _submit(form, lambda: services.update_instructor(
+        ins, districts=form.districts.data, center_ids=form.centers.data, availability=form.availability.data,
+        topics=form.topics.data, max_learners=form.max_learners.data))
+    if result is not _NOT_SENT:
+        flash(_("Saved."), "success")
+        return redirect(url_for("eodina.instructor", instructor_id=ins.id))
+    learners = services.my_learners(ins)
+    return render_template("eodina/instructor.html", ins=ins, form=form, learners=learners,
+                           next_steps=services.PIPELINE[ins.status], account_form=AccountForm()), status
+
+
+@bp.post("/instructors/<int:instructor_id>/status")
+@role_required(*STAFF)
+def instructor_status(instructor_id: int):
+    ins = db.session.get(Instructor, instructor_id) or abort(404)
+    try:
+        moved = services.move_instructor(ins, request.form.get("to", ""), by_user=current_user)
+    except services.InvalidTransition:
+        db.session.rollback()
+        flash(_("That step is not possible from here."), "error")
+        return redirect(url_for("eodina.instructor", instructor_id=ins.id)), 409
+    db.session.commit()
+    flash(_("Now: %(status)s.", status=_status_label(ins.status)), "success")
+    if moved:
+        flash(_("%(count)s learner(s) were matched again.", count=len(moved)), "info")
+    return redirect(url_for("eodina.instructor", instructor_id=ins.id))
+
+
+@bp.post("/instructors/<int:instructor_id>/account")
+@role_required(*STAFF)
+def instructor_account(instructor_id: int):
+    from ...accounts.services import InvalidAccount
+
+    ins = db.session.get(Instructor, instructor_id) or abort(404)
+    form = AccountForm()
+    if form.validate_on_submit():
+        try:
+            services.link_instructor_account(ins, form.email.data, form.password.data)
+        except (InvalidAccount, services.InvalidTransition):
+            db.session.rollback()
+            flash(_("That e-mail already has an account."), "error")
+        else:
+            db.session.commit()
+            flash(_("The instructor can now log in."), "success")
+    else:
+        flash(_("Please check the e-mail and the password (at least 10 characters)."), "error")
+    return redirect(url_for("eodina.instructor", instructor_id=ins.id))
+
+
+# --- Staff: learners ---------------------------------------------------------------------------
+
+@bp.get("/learners")
+@role_required(*STAFF)
+def learners():
+    district = request.args.get("district") or None
+    page = max(request.args.get("page", 1, type=int), 1)
+    stmt = select(Learner).order_by(Learner.id.desc())
+    if district:
+        stmt = stmt.where(Learner.district == district)
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = db.session.scalars(stmt.limit(PAGE).offset((page - 1) * PAGE)).all()
+    live = services.live_matches_for(le.id for le in rows)
+    return render_template("eodina/learners.html", learners=rows, live=live, total=total, page=page, per_page=PAGE,
+                           district=district, status_of=services.learner_status,
+                           district_options=district_choices(_locale()))
+
+
+def _active_centers():
+    return db.session.scalars(select(Center).where(Center.active.is_(True))
+                              .order_by(Center.district, Center.name)).all()
+
+
+def _save_learner(form, source: str, by_user):
+    try:
+        return services.register_learner(
+            name=form.name.data, phone=form.phone.data, district=form.district.data, birth_year=form.birth_year.data,
+            preferred_center_id=form.preferred_center.data, availability=form.availability.data,
+            topics=form.topics.data, consent=bool(form.consent_collection.data),
+            sms_consent=bool(form.consent_sms.data), source=source, by_user=by_user)
+    except services.InvalidChoice as exc:
+        db.session.rollback()
+        _choice_error(form, exc)
+    except InvalidPhone as exc:
+        db.session.rollback()
+        form.phone.errors = list(form.phone.errors) + [str(exc.message)]
+    return None, False
+
+
+@bp.route("/learners/new", methods=["GET", "POST"])
+@role_required(*STAFF)
+def learner_new():
+    """Staff register a learner who called, reading the consent notice to them."""
+    form = StaffLearnerForm(centers=_active_centers())
+    if form.validate_on_submit():
+        learner, created = _save_learner(form, form.registered_by.data, current_user)
+        if learner is not None:
+            db.session.commit()
+            flash(_("Saved.") if created else _("This person is already registered."), "success")
+            return redirect(url_for("eodina.learner", learner_id=learner.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("eodina/learner_new.html", form=form, notices=NOTICES, staff=True), status
+
+
+@bp.get("/learners/<int:learner_id>")
+@role_required(*STAFF)
+def learner(learner_id: int):
+    le = db.session.get(Learner, learner_id) or abort(404)
+    matches = db.session.scalars(select(Match).where(Match.learner_id == le.id)
+                                 .options(joinedload(Match.instructor), joinedload(Match.center))
+                                 .order_by(Match.created_at.desc())).all()
+    lessons = db.session.scalars(select(LessonLog).where(LessonLog.learner_id == le.id)
+                                 .order_by(LessonLog.lesson_date.desc())).all()
+    live = next((m for m in matches if m.ended_at is None), None)
+    instructors_ = db.session.scalars(select(Instructor).where(Instructor.status == "active")
+                                      .order_by(Instructor.id)).all()
+    form = OverrideForm(instructors=instructors_, centers=_active_centers())
+    return render_template("eodina/learner.html", le=le, matches=matches, lessons=lessons, live=live, form=form,
+                           status=services.learner_status(le, live))
+
+
+@bp.post("/learners/<int:learner_id>/override")
+@role_required(*STAFF)
+def learner_override(learner_id: int):
+    le = db.session.get(Learner, learner_id) or abort(404)
+    instructors_ = db.session.scalars(select(Instructor).where(Instructor.status == "active")).all()
+    form = OverrideForm(instructors=instructors_, centers=_active_centers())
+    if not form.validate_on_submit():
+        flash(_("Please choose an instructor, a center and a slot, and say why."), "error")
+        return redirect(url_for("eodina.learner", learner_id=le.id))
+    try:
+        services.override_match(le, instructor=db.session.get(Instructor, form.instructor.data),
+                                center=db.session.get(Center, form.center.data), slot=form.slot.data,
+                                by_user=current_user, note=form.note.data)
+    except services.InvalidChoice:
+        db.session.rollback()
+        flash(_("Please check this choice."), "error")
+    else:
+        db.session.commit()
+        flash(_("Saved."), "success")
+    return redirect(url_for("eodina.learner", learner_id=le.id))
+
+
+# --- Staff: imports ----------------------------------------------------------------------------
+
+@bp.route("/imports/new", methods=["GET", "POST"])
+@role_required(*STAFF)
+def import_new():
+    from .importer import BadSheet, create_import
+    from .tasks import import_learners
+
+    form = ImportForm()
+    if form.validate_on_submit():
+        upload = form.sheet.data
+        try:
+            job = create_import(upload.filename or "sheet", upload.read(), by_user=current_user)
+        except BadSheet:
+            form.sheet.errors = [_("Please upload an .xlsx or .csv file (at most 5 MB).")]
+        else:
+            db.session.commit()
+            import_learners.delay(job.id, _locale())
+            return redirect(url_for("eodina.import_status", job_id=job.id))
+    status = 422 if request.method == "POST" else 200
+    recent = db.session.scalars(select(ImportJob).order_by(ImportJob.id.desc()).limit(10)).all()
+    return render_template("eodina/import_new.html", form=form, recent=recent), status
+
+
+@bp.get("/imports/<int:job_id>")
+@role_required(*STAFF)
+def import_status(job_id: int):
+    job = db.session.get(ImportJob, job_id) or abort(404)
+    return render_template("eodina/import_status.html", job=job)
+
+
+# --- Staff: matching, oversight, reports -------------------------------------------------------
+
+@bp.get("/matching")
+@role_required(*STAFF)
+def matching():
+    waiting = db.session.scalar(select(func.count(Learner.id)).where(
+        Learner.completed_at.is_(None),
+        ~select(Match.id).where(Match.learner_id == Learner.id, Match.ended_at.is_(None)).exists()))
+    live = db.session.scalar(select(func.count(Match.id)).where(Match.ended_at.is_(None)))
+    return render_template("eodina/matching.html", waiting=waiting, live=live, form=RunMatchingForm())
+
+
+@bp.post("/matching/run")
+@role_required(*STAFF)
+def matching_run():
+    from .tasks import run_matching
+
+    form = RunMatchingForm()
+    if form.validate_on_submit():
+        result = run_matching.delay(None, current_user.id)
+        if current_app.config.get("OPS_BROKER_URL"):
+            flash(_("Matching started; refresh in a minute."), "info")
+        else:
+            figures = result.get()
+            flash(_("%(matched)s learner(s) matched, %(unmatched)s still waiting (no free place).",
+                    matched=figures["matched"], unmatched=figures["unmatched"]), "success")
+    return redirect(url_for("eodina.matching"))
+
+
+@bp.get("/oversight")
+@role_required(*STAFF)
+def oversight():
+    today = seoul_today()
+    return render_template("eodina/oversight.html", idle=services.idle_instructors(today),
+                           untaught=services.untaught_learners(), today=today)
+
+
+def _month_arg() -> str:
+    month = request.args.get("month") or seoul_today().strftime("%Y-%m")
+    from .reports import month_bounds
+
+    try:
+        month_bounds(month)
+    except ValueError:
+        abort(400)
+    return month
+
+
+@bp.get("/reports")
+@role_required(*STAFF)
+def reports():
+    from .reports import district_and_center_progress, instructor_month
+
+    month = _month_arg()
+    districts, centers_ = district_and_center_progress(_locale())
+    return render_template("eodina/reports.html", month=month, rows=instructor_month(month), districts=districts,
+                           centers=centers_)
+
+
+@bp.get("/reports.xlsx")
+@role_required(*STAFF)
+def reports_xlsx():
+    from .reports import export_xlsx
+
+    month = _month_arg()
+    return Response(export_xlsx(month, _locale()),
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="eodina-{month}.xlsx"'})
+
+
+@bp.route("/content", methods=["GET", "POST"])
+@role_required(*STAFF)
+def content():
+    form = ContentForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.save_content(None, slug=form.slug.data, title_ko=form.title_ko.data, title_en=form.title_en.data,
+                                  kind=form.kind.data, url=form.url.data, minutes=form.minutes.data,
+                                  produced_on=form.produced_on.data)
+            db.session.commit()
+        except services.InvalidChoice as exc:
+            db.session.rollback()
+            _choice_error(form, exc)
+            status = 422
+        except IntegrityError:  # the slug is unique
+            db.session.rollback()
+            form.slug.errors = [_("That short name is taken.")]
+            status = 422
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("eodina.content"))
+    elif request.method == "POST":
+        status = 422
+    items = db.session.scalars(select(OnlineContent).order_by(OnlineContent.id)).all()
+    return render_template("eodina/content.html", form=form, items=items, totals=services.online_totals()), status
+
+
+# --- Instructor: phone view --------------------------------------------------------------------
+
+def _me() -> Instructor | None:
+    return services.instructor_for_user(current_user)
+
+
+@bp.get("/my")
+@role_required(Role.INSTRUCTOR)
+def my():
+    me = _me()
+    if me is None:
+        return render_template("eodina/my.html", me=None)
+    pairs = services.my_learners(me)
+    today = seoul_today()
+    logged_today = set(db.session.scalars(select(LessonLog.learner_id).where(LessonLog.instructor_id == me.id,
+                                                                            LessonLog.lesson_date == today)))
+    recent = db.session.scalars(select(LessonLog).where(LessonLog.instructor_id == me.id)
+                                .options(joinedload(LessonLog.learner))
+                                .order_by(LessonLog.lesson_date.desc(), LessonLog.id.desc()).limit(10)).all()
+    return render_template("eodina/my.html", me=me, pairs=pairs, due=services.lessons_due_on(today, pairs),
+                           logged_today=logged_today, recent=recent, today=today)
+
+
+@bp.route("/my/learners/<int:learner_id>/log", methods=["GET", "POST"])
+@role_required(Role.INSTRUCTOR)
+def my_log(learner_id: int):
+    me = _me() or abort(404)
+    try:
+        le, match = services.my_learner(me, learner_id)
+    except services.NotYourLearner:
+        abort(404)
+    form = LessonForm()
+    if request.method == "GET":
+        form.lesson_date.data = seoul_today()
+        form.topics.data = le.topics
+    result, status = _submit(form, lambda: services.log_lesson(
+        me, le.id, lesson_date=form.lesson_date.data, minutes=form.minutes.data,
+        attended=form.attended.data == "yes", topics=form.topics.data, skills=form.skills.data,
+        note=form.note.data, by_user=current_user))
+    if result is not _NOT_SENT:
+        lesson, created = result
+        flash(_("Lesson saved.") if created else _("This lesson was already saved."), "success")
+        return redirect(url_for("eodina.my_feedback", lesson_id=lesson.id))
+    return render_template("eodina/my_log.html", le=le, match=match, form=form), status
+
+
+@bp.get("/my/lessons/<int:lesson_id>")
+@role_required(Role.INSTRUCTOR)
+def my_feedback(lesson_id: int):
+    """The lesson's feedback QR, shown to the learner on the instructor's phone."""
+    me = _me() or abort(404)
+    lesson = db.session.get(LessonLog, lesson_id)
+    if lesson is None or lesson.instructor_id != me.id:
+        abort(404)
+    url = url_for("eodina.feedback", code=services.feedback_code(lesson), _external=True)
+    return render_template("eodina/my_feedback.html", lesson=lesson, url=url, qr=Markup(qr_svg(url)))
+
+
+# --- Public: sign-up, feedback, online lessons -------------------------------------------------
+
+@bp.route("/join", methods=["GET", "POST"])
+def join():
+    form = LearnerForm(centers=_active_centers())
+    if form.validate_on_submit():
+        learner, _created = _save_learner(form, "web", None)
+        if learner is not None:
+            db.session.commit()
+            return redirect(url_for("eodina.joined"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("eodina/learner_new.html", form=form, notices=NOTICES, staff=False), status
+
+
+@bp.get("/join/thanks")
+def joined():
+    return render_template("eodina/joined.html")
+
+
+@bp.route("/f/<code>", methods=["GET", "POST"])
+def feedback(code: str):
+    try:
+        lesson = services.lesson_for_code(code)
+    except services.NotFound:
+        abort(404)
+    given = db.session.scalar(select(LessonFeedback).where(LessonFeedback.lesson_id == lesson.id))
+    if request.method == "POST" and given is None:
+        try:
+            services.give_feedback(lesson, request.form.get("rating", type=int) or 0)
+        except services.InvalidChoice:
+            flash(_("Please choose from 1 to 5."), "error")
+            return render_template("eodina/feedback.html", lesson=lesson, given=None), 422
+        except services.AlreadyGiven:
+            db.session.rollback()
+        else:
+            db.session.commit()
+        return render_template("eodina/feedback.html", lesson=lesson, given=True, thanks=True)
+    return render_template("eodina/feedback.html", lesson=lesson, given=given is not None)
+
+
+@bp.get("/learn")
+def learn():
+    items = db.session.scalars(select(OnlineContent).where(OnlineContent.active.is_(True))
+                               .order_by(OnlineContent.id)).all()
+    return render_template("eodina/learn.html", items=items)
+
+
+def visitor_id() -> tuple[str, bool]:
+    """The anonymous first-party visitor id (random; no personal data) and whether it is new."""
+    current = request.cookies.get(VISITOR_COOKIE, "")
+    if 16 <= len(current) <= 40 and current.replace("-", "").replace("_", "").isalnum():
+        return current, False
+    return secrets.token_urlsafe(18), True
+
+
+def _with_visitor(response, visitor: str, new: bool):
+    if new:
+        response.set_cookie(VISITOR_COOKIE, visitor, max_age=int(timedelta(days=365).total_seconds()),
+                            httponly=True, samesite="Lax", secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+    return response
+
+
+def _content_or_404(slug: str) -> OnlineContent:
+    item = db.session.scalar(select(OnlineContent).where(OnlineContent.slug == slug, OnlineContent.active.is_(True)))
+    return item or abort(404)
+
+
+@bp.get("/learn/<slug>")
+def learn_item(slug: str):
+    item = _content_or_404(slug)
+    visitor, new = visitor_id()
+    view = services.record_view(item, visitor)
+    db.session.commit()
+    response = current_app.make_response(render_template("eodina/learn_item.html", item=item, view=view))
+    return _with_visitor(response, visitor, new)
+
+
+@bp.post("/learn/<slug>/done")
+def learn_done(slug: str):
+    item = _content_or_404(slug)
+    visitor, new = visitor_id()
+    services.record_completion(item, visitor)
+    db.session.commit()
+    flash(_("Well done! This lesson is counted as finished."), "success")
+    return _with_visitor(redirect(url_for("eodina.learn_item", slug=item.slug)), visitor, new)
+
+
+@bp.get("/learn/<slug>/qr.svg")
+def learn_qr(slug: str):
+    item = _content_or_404(slug)
+    return Response(qr_svg(url_for("eodina.learn_item", slug=item.slug, _external=True)), mimetype="image/svg+xml")
