@@ -174,7 +174,7 @@ def roll_call_page(session_id: int):
         return redirect(url_for(".roll_call_page", session_id=session.id))
     enrolments = db.session.scalars(select(Enrolment).options(selectinload(Enrolment.person)).where(
         Enrolment.course_id == session.course_id, Enrolment.status == CONFIRMED)).all()
-    enrolments.sort(key=lambda e: e.person.name)
+    enrolments.sort(key=lambda e: (e.person.name, e.id))  # the order the teacher calls them in
     return render_template("education/roll_call.html", session=session, course=session.course,
                            enrolments=enrolments, present=present_ids(session))
 

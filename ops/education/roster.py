@@ -9,8 +9,6 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
-
 from ..people.consent import COLLECTION
 from ..people.phone import InvalidPhone, mask_name, mask_phone, normalise_phone
 from ..people.services import find_or_create_person, record_consent
@@ -18,6 +16,7 @@ from .models import CONFIRMED, Course, Institution
 from .services import NotCoordinator, enrol, may_act_for
 
 MAX_ROWS = 500
+REASONS = ("no_name", "long_name", "no_phone", "bad_phone", "duplicate", "too_many")
 ENROLLED, WAITLISTED, ALREADY, BAD, READY = "enrolled", "waitlisted", "already", "bad", "ready"
 
 
@@ -31,7 +30,8 @@ class Row:
     name: str
     phone: str
     outcome: str = READY
-    reason: object | None = None  # a lazy message for a bad row
+    reason: str | None = None  # why a row is bad: one of REASONS
+    same_as: int | None = None  # for "duplicate": the line it repeats
     enrolment: object | None = None
 
     @property
@@ -40,7 +40,9 @@ class Row:
 
     @property
     def masked_phone(self) -> str:
-        return mask_phone(self.phone) if self.outcome != BAD else self.phone[:4] + "…" if self.phone else ""
+        if self.outcome == BAD:
+            return (self.phone[:4] + "…") if self.phone else ""
+        return mask_phone(self.phone)
 
 
 @dataclass
@@ -120,26 +122,25 @@ def check_rows(raw: list[tuple[int, list[str]]]) -> list[Row]:
         phone_raw = cells[1] if len(cells) > 1 else ""
         row = Row(line=number, name=name, phone=phone_raw)
         if not name:
-            row.outcome, row.reason = BAD, _l("The name is missing.")
+            row.outcome, row.reason = BAD, "no_name"
         elif len(name) > 100:
-            row.outcome, row.reason = BAD, _l("The name is too long.")
+            row.outcome, row.reason = BAD, "long_name"
         elif not phone_raw:
-            row.outcome, row.reason = BAD, _l("The mobile number is missing.")
+            row.outcome, row.reason = BAD, "no_phone"
         else:
             try:
                 row.phone = normalise_phone(phone_raw)
             except InvalidPhone:
-                row.outcome, row.reason = BAD, _l("This is not a mobile number.")
+                row.outcome, row.reason = BAD, "bad_phone"
         if row.outcome != BAD:
             key = (row.name, row.phone)
             if key in seen:
-                row.outcome, row.reason = BAD, _l("Same person as line %(line)s.", line=seen[key])
+                row.outcome, row.reason, row.same_as = BAD, "duplicate", seen[key]
             else:
                 seen[key] = number
         rows.append(row)
-    if len(rows) > MAX_ROWS:
-        for row in rows[MAX_ROWS:]:
-            row.outcome, row.reason = BAD, _l("At most %(count)s people at once.", count=MAX_ROWS)
+    for row in rows[MAX_ROWS:]:
+        row.outcome, row.reason = BAD, "too_many"
     return rows
 
 

@@ -17,7 +17,7 @@ from .certificates import (NotCompleted, VALID, certificate_for, certificate_pdf
                            verify_certificate)
 from .forms import EnrolForm, RosterForm, audience_choices, kind_choices
 from .models import CITIZENS, Course, Enrolment, Institution
-from .roster import UnreadableFile, enrol_roster, rows_from_text, rows_from_upload
+from .roster import MAX_ROWS, UnreadableFile, enrol_roster, rows_from_text, rows_from_upload
 from .services import (AlreadyCancelled, CourseClosed, attended_session_ids, cancel_enrolment, coordinated_institutions,
                        courses_for_institution, enrol, is_complete, may_act_for, position_in_line)
 
@@ -33,7 +33,15 @@ def locale() -> str:
 def labels():
     return {"kind_label": lambda kind: dict(kind_choices()).get(kind, kind),
             "audience_label": lambda audience: dict(audience_choices()).get(audience, audience),
-            "locale": locale()}
+            "locale": locale(), "reason_label": reason_label}
+
+
+def reason_label(row) -> str:
+    """Why a row of a coordinator's list is wrong, in the user's language."""
+    return {"no_name": _("The name is missing."), "long_name": _("The name is too long."),
+            "no_phone": _("The mobile number is missing."), "bad_phone": _("This is not a mobile number."),
+            "duplicate": _("Same person as line %(line)s.", line=row.same_as),
+            "too_many": _("At most %(count)s people at once.", count=MAX_ROWS)}.get(row.reason, row.reason or "")
 
 
 @bp.get("/education")
