@@ -44,6 +44,19 @@ def _field_error(form, exc: InvalidCourse) -> None:
         flash(message, "error")
 
 
+def _saved(form, action, message: str, target):
+    """Run a service for a form: on InvalidCourse mark the field and roll back, else commit and redirect."""
+    try:
+        result = action()
+    except InvalidCourse as exc:
+        db.session.rollback()
+        _field_error(form, exc)
+        return None
+    db.session.commit()
+    flash(message, "success")
+    return redirect(target(result))
+
+
 def _year() -> int:
     return request.args.get("year", type=int) or to_seoul(utcnow()).year
 
@@ -63,18 +76,14 @@ def new_course():
     form.institution.choices = [(0, "-")] + [(i.id, i.name) for i in institutions]
     if form.validate_on_submit():
         institution = db.session.get(Institution, form.institution.data) if form.institution.data else None
-        try:
-            course = create_course(title_ko=form.title_ko.data, title_en=form.title_en.data, kind=form.kind.data,
-                                   audience=form.audience.data, year=form.year.data, institution=institution,
-                                   capacity=form.capacity.data, completion_percent=form.completion_percent.data,
-                                   description_ko=form.description_ko.data, description_en=form.description_en.data)
-        except InvalidCourse as exc:
-            db.session.rollback()
-            _field_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for(".manage_course", course_id=course.id))
+        done = _saved(form, lambda: create_course(
+            title_ko=form.title_ko.data, title_en=form.title_en.data, kind=form.kind.data,
+            audience=form.audience.data, year=form.year.data, institution=institution, capacity=form.capacity.data,
+            completion_percent=form.completion_percent.data, description_ko=form.description_ko.data,
+            description_en=form.description_en.data),
+            _("Saved."), lambda course: url_for(".manage_course", course_id=course.id))
+        if done:
+            return done
     status = 422 if request.method == "POST" else 200
     return render_template("education/course_form.html", form=form), status
 
@@ -92,18 +101,14 @@ def manage_course(course_id: int):
             if teacher_user is None:
                 form.teacher_email.errors = [_("No account has this e-mail.")]
         if not form.teacher_email.errors:
-            try:
-                add_session(course, starts=datetime.combine(form.day.data, form.starts.data),
-                            ends=datetime.combine(form.day.data, form.ends.data), place=form.place.data,
-                            online_url=form.online_url.data, capacity=form.capacity.data,
-                            teacher=form.teacher.data, teacher_user=teacher_user)
-            except InvalidCourse as exc:
-                db.session.rollback()
-                _field_error(form, exc)
-            else:
-                db.session.commit()
-                flash(_("Session added."), "success")
-                return redirect(url_for(".manage_course", course_id=course.id))
+            done = _saved(form, lambda: add_session(
+                course, starts=datetime.combine(form.day.data, form.starts.data),
+                ends=datetime.combine(form.day.data, form.ends.data), place=form.place.data,
+                online_url=form.online_url.data, capacity=form.capacity.data, teacher=form.teacher.data,
+                teacher_user=teacher_user),
+                _("Session added."), lambda _session: url_for(".manage_course", course_id=course.id))
+            if done:
+                return done
     enrolments = db.session.scalars(select(Enrolment).options(selectinload(Enrolment.person),
                                                               selectinload(Enrolment.institution))
                                     .where(Enrolment.course_id == course.id)
@@ -184,15 +189,10 @@ def roll_call_page(session_id: int):
 def institutions():
     form = InstitutionForm()
     if form.validate_on_submit():
-        try:
-            create_institution(form.name.data, form.kind.data)
-        except InvalidCourse as exc:
-            db.session.rollback()
-            _field_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for(".institutions"))
+        done = _saved(form, lambda: create_institution(form.name.data, form.kind.data), _("Saved."),
+                      lambda _institution: url_for(".institutions"))
+        if done:
+            return done
     listed = db.session.scalars(select(Institution).options(selectinload(Institution.coordinators))
                                 .order_by(Institution.name)).all()
     status = 422 if request.method == "POST" else 200

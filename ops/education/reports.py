@@ -5,7 +5,7 @@ import io
 from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, exists, func, select
 
 from ..core.timeutil import to_seoul
 from ..extensions import db
@@ -14,15 +14,11 @@ from .models import CANCELLED, CONFIRMED, WAITLISTED, Course, CourseSession, Enr
 from .services import ATTENDANCE
 
 
-def attended_subquery(year: int, before: datetime | None = None):
-    """Sessions attended per enrolment of the year's courses (live check-ins, optionally before a time)."""
-    stmt = (select(CheckIn.subject_id.label("enrolment_id"),
-                   func.count(func.distinct(CheckIn.occasion)).label("attended"))
-            .where(CheckIn.kind == ATTENDANCE, CheckIn.undone_at.is_(None),
-                   CheckIn.scope_id.in_(select(Course.id).where(Course.year == year))))
-    if before is not None:
-        stmt = stmt.where(CheckIn.at < before)
-    return stmt.group_by(CheckIn.subject_id).subquery()
+def _attendance_of_enrolment(before: datetime | None):
+    """Join condition: live attendance check-ins of the enrolment (via the check-in unique index)."""
+    condition = and_(CheckIn.kind == ATTENDANCE, CheckIn.subject_id == Enrolment.id,
+                     CheckIn.scope_id == Enrolment.course_id, CheckIn.undone_at.is_(None))
+    return and_(condition, CheckIn.at < before) if before is not None else condition
 
 
 def sessions_subquery():
@@ -32,13 +28,15 @@ def sessions_subquery():
 
 def completed_enrolments(year: int, *, kinds: tuple[str, ...] | None = None, before: datetime | None = None):
     """A select of (enrolment id, person, course, institution) that meet their course's rule."""
-    attended, sessions = attended_subquery(year, before), sessions_subquery()
+    sessions = sessions_subquery()
     stmt = (select(Enrolment.id, Enrolment.person_id, Enrolment.course_id, Enrolment.institution_id)
             .join(Course, Course.id == Enrolment.course_id)
-            .join(attended, attended.c.enrolment_id == Enrolment.id)
             .join(sessions, sessions.c.course_id == Enrolment.course_id)
-            .where(Course.year == year, Enrolment.status == CONFIRMED,
-                   attended.c.attended * 100 >= Course.completion_percent * sessions.c.sessions))
+            .join(CheckIn, _attendance_of_enrolment(before))
+            .where(Course.year == year, Enrolment.status == CONFIRMED)
+            .group_by(Enrolment.id, Enrolment.person_id, Enrolment.course_id, Enrolment.institution_id,
+                      Course.completion_percent, sessions.c.sessions)
+            .having(func.count(func.distinct(CheckIn.occasion)) * 100 >= Course.completion_percent * sessions.c.sessions))
     if kinds:
         stmt = stmt.where(Course.kind.in_(kinds))
     return stmt
@@ -46,10 +44,9 @@ def completed_enrolments(year: int, *, kinds: tuple[str, ...] | None = None, bef
 
 def attendees(year: int, *, kinds: tuple[str, ...] | None = None, before: datetime | None = None):
     """A select of (enrolment id, person, course, institution) who came to at least one session."""
-    attended = attended_subquery(year, before)
     stmt = (select(Enrolment.id, Enrolment.person_id, Enrolment.course_id, Enrolment.institution_id)
             .join(Course, Course.id == Enrolment.course_id)
-            .join(attended, attended.c.enrolment_id == Enrolment.id).where(Course.year == year))
+            .where(Course.year == year, exists().where(_attendance_of_enrolment(before))))
     if kinds:
         stmt = stmt.where(Course.kind.in_(kinds))
     return stmt

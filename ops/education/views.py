@@ -98,9 +98,12 @@ def enrolment(code: str):
                            certificate=certificate_for(enrolment))
 
 
-@bp.post("/education/e/<code>/cancel")
+@bp.route("/education/e/<code>/cancel", methods=["GET", "POST"])
 def cancel(code: str):
+    """Asks once more before cancelling (a mistaken tap would give the place away)."""
     enrolment = _enrolment_by_code(code)
+    if request.method == "GET":
+        return render_template("education/cancel.html", enrolment=enrolment, course=enrolment.course)
     try:
         cancel_enrolment(enrolment.id, locale=locale())
     except AlreadyCancelled:

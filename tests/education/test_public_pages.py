@@ -66,3 +66,12 @@ def test_the_learner_cancels_from_their_page(app, client, make_course):
 
 def test_a_forged_enrolment_code_is_not_found(app, client):
     assert client.get("/education/e/A.EDU-1.AAAAAAAA.BBBBBBBBBBBBBBBB").status_code == 404
+
+
+def test_cancelling_asks_first_and_changes_nothing_until_confirmed(app, client, make_course):
+    course = make_course()
+    client.post(f"/education/courses/{course.id}", data=FORM)
+    enrolment = db.session.scalar(select(Enrolment))
+    assert client.get(f"/education/e/{enrolment.code}/cancel").status_code == 200
+    db.session.refresh(enrolment)
+    assert enrolment.status == CONFIRMED
