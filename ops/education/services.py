@@ -16,7 +16,7 @@ from ..core.timeutil import SEOUL, seoul_to_utc, to_seoul, utcnow
 from ..extensions import db
 from ..notify.services import queue_message
 from ..passes.capacity import promote_waitlist, release_seat, take_seat, waitlist_position
-from ..passes.checkin import live_checkin, perform_checkin, undo_checkin
+from ..passes.checkin import AlreadyCheckedIn, live_checkin, perform_checkin, undo_checkin
 from ..passes.codes import sign_code
 from ..passes.models import CheckIn
 from .models import (AUDIENCES, CANCELLED, CITY_STAFF, CONFIRMED, INSTITUTION, INSTITUTION_KINDS, KINDS,
@@ -313,8 +313,11 @@ def roll_call(session: CourseSession, present: set[int], *, by_user=None) -> tup
     already = present_ids(session)
     marked = unmarked = 0
     for enrolment_id in sorted(present - already):
-        perform_checkin(kind=ATTENDANCE, subject_id=enrolment_id, scope_id=session.course_id,
-                        occasion=str(session.id), by_user=by_user, method="roll-call")
+        try:
+            perform_checkin(kind=ATTENDANCE, subject_id=enrolment_id, scope_id=session.course_id,
+                            occasion=str(session.id), by_user=by_user, method="roll-call")
+        except AlreadyCheckedIn:  # scanned at the door while the teacher was ticking
+            continue
         marked += 1
     for enrolment_id in sorted((already & confirmed) - present):
         checkin = live_checkin(ATTENDANCE, enrolment_id, str(session.id))

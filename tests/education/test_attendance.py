@@ -117,3 +117,18 @@ def test_completion_needs_the_courses_share_of_sessions(app, make_course, make_p
     assert not is_complete(enrolment)  # 3 of 5 is 60 %
     record_attendance(enrolment, course.sessions[3])
     assert is_complete(enrolment)  # 4 of 5 is 80 %
+
+
+def test_roll_call_keeps_a_scan_made_meanwhile_without_failing(app, make_course, make_person, monkeypatch):
+    from ops.education import services
+
+    course = make_course(capacity=2)
+    session = course.sessions[0]
+    a, _b = enrol(course, make_person())[0], enrol(course, make_person())[0]
+    db.session.commit()
+    # The page was loaded before the learner was scanned at the door.
+    monkeypatch.setattr(services, "present_ids", lambda _session: set())
+    record_attendance(a, session)
+    marked, _ = roll_call(session, {a.id})
+    monkeypatch.undo()
+    assert marked == 0 and present_ids(session) == {a.id}
