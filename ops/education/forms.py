@@ -85,3 +85,8 @@ class CoordinatorForm(FlaskForm):
 
 class RevokeForm(FlaskForm):
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=200)])
+
+
+class CourseSettingsForm(FlaskForm):
+    capacity = IntegerField(_l("Places (empty: unlimited)"), validators=[Optional(), NumberRange(min=1, max=10000)])
+    open = BooleanField(_l("Enrolment is open"))

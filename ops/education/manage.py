@@ -14,12 +14,12 @@ from ..accounts.roles import STAFF, Role, role_required
 from ..core.timeutil import to_seoul, utcnow
 from ..extensions import db
 from .certificates import Certificate, NotCompleted, issue_certificate, revoke_certificate
-from .forms import CoordinatorForm, CourseForm, InstitutionForm, RevokeForm, SessionForm
+from .forms import CoordinatorForm, CourseForm, CourseSettingsForm, InstitutionForm, RevokeForm, SessionForm
 from .models import CONFIRMED, Course, CourseSession, Enrolment, Institution
 from .reports import course_counts, export_xlsx, institution_counts, month_counts
 from .services import (AlreadyCancelled, InvalidCourse, add_coordinator, add_session, attended_counts,
                        cancel_enrolment, create_course, create_institution, meets_rule, present_ids, roll_call,
-                       session_count)
+                       session_count, set_capacity)
 from .views import bp, locale, pdf_response
 
 TEACHERS = (*STAFF, Role.INSTRUCTOR)
@@ -31,6 +31,7 @@ FIELD_MESSAGES = {
     "capacity": lambda: _("The room must hold all of the course's places."),
     "institution": lambda: _("Please choose the institution."),
     "name_taken": lambda: _("An institution with this name exists."),
+    "capacity_below_taken": lambda: _("More people than that already have a place: cancel some first."),
 }
 
 
@@ -119,7 +120,31 @@ def manage_course(course_id: int):
     status = 422 if request.method == "POST" else 200
     return render_template("education/manage_course.html", course=course, form=form, enrolments=enrolments,
                            counts=counts, sessions=sessions, certificates=certificates, meets_rule=meets_rule,
-                           revoke_form=RevokeForm()), status
+                           revoke_form=RevokeForm(),
+                           settings_form=CourseSettingsForm(prefix="settings", capacity=course.capacity,
+                                                            open=course.open)), status
+
+
+@bp.post("/education/manage/courses/<int:course_id>/settings")
+@role_required(*STAFF)
+def course_settings(course_id: int):
+    """Change the places (more places move the waiting list up at once) or close enrolment."""
+    course = db.session.get(Course, course_id) or abort(404)
+    form = CourseSettingsForm(prefix="settings")
+    if not form.validate_on_submit():
+        flash(_("Please check this field."), "error")
+        return redirect(url_for(".manage_course", course_id=course.id))
+    try:
+        promoted = set_capacity(course, form.capacity.data)
+    except InvalidCourse as exc:
+        db.session.rollback()
+        flash(FIELD_MESSAGES[exc.field](), "error")
+        return redirect(url_for(".manage_course", course_id=course.id))
+    course.open = bool(form.open.data)
+    db.session.commit()
+    flash(_("Saved.") + (" " + _("%(count)s moved up from the waiting list.", count=len(promoted))
+                         if promoted else ""), "success")
+    return redirect(url_for(".manage_course", course_id=course.id))
 
 
 @bp.post("/education/manage/enrolments/<int:enrolment_id>/cancel")

@@ -164,8 +164,11 @@ def add_session(course: Course, *, starts: datetime, ends: datetime, place: str 
 
 def set_capacity(course: Course, capacity: int | None) -> list[Enrolment]:
     """Change a course's places; more places promote the waiting list at once."""
+    # Locked, so that an enrolment taking a place meanwhile cannot slip under a lowered capacity.
+    db.session.execute(select(Course.id).where(Course.id == course.id).with_for_update())
+    db.session.refresh(course)
     if capacity is not None and capacity < course.taken:
-        raise InvalidCourse("capacity")
+        raise InvalidCourse("capacity_below_taken")
     course.capacity = capacity
     db.session.flush()
     return _promote(course)

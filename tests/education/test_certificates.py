@@ -63,3 +63,20 @@ def test_a_revoked_certificate_is_not_downloaded_again(app, client, completed):
     revoke_certificate(issue_certificate(completed))
     db.session.commit()
     assert client.get(f"/education/e/{completed.code}/certificate.pdf").status_code == 410
+
+
+def test_the_pdfs_qr_code_reads_as_the_public_check_page(app, completed, monkeypatch):
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    from ops.education import certificates
+
+    drawn = []
+    real_qr_png = certificates.qr_png
+    monkeypatch.setattr(certificates, "qr_png", lambda data, **kw: drawn.append(real_qr_png(data, **kw)) or drawn[-1])
+    cert = issue_certificate(completed)
+    certificate_pdf(cert)
+    [result] = zxingcpp.read_barcodes(Image.open(io.BytesIO(drawn[0])))
+    assert result.text.endswith(f"/verify/{cert.code}")

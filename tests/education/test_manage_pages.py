@@ -69,3 +69,32 @@ def test_counts_download_as_xlsx(app, client, login_as, make_course):
     login_as("manager")
     response = client.get("/education/manage/reports.xlsx?year=2025")
     assert response.status_code == 200 and response.data[:2] == b"PK"
+
+
+def test_staff_add_places_and_the_waiting_list_moves_up(app, client, login_as, make_course, make_person):
+    course = make_course(capacity=1)
+    _holder, waiting = enrol(course, make_person())[0], enrol(course, make_person())[0]
+    db.session.commit()
+    login_as("staff")
+    response = client.post(f"/education/manage/courses/{course.id}/settings",
+                           data={"settings-capacity": "2", "settings-open": "y"})
+    db.session.refresh(waiting)
+    assert response.status_code == 302 and waiting.status == "confirmed"
+
+
+def test_places_cannot_drop_below_the_people_who_have_one(app, client, login_as, make_course, make_person):
+    course = make_course(capacity=2)
+    enrol(course, make_person()), enrol(course, make_person())
+    db.session.commit()
+    login_as("staff")
+    client.post(f"/education/manage/courses/{course.id}/settings", data={"settings-capacity": "1", "settings-open": "y"})
+    db.session.refresh(course)
+    assert course.capacity == 2
+
+
+def test_staff_close_enrolment(app, client, login_as, make_course):
+    course = make_course()
+    login_as("staff")
+    client.post(f"/education/manage/courses/{course.id}/settings", data={"settings-capacity": "2"})
+    db.session.refresh(course)
+    assert course.open is False
