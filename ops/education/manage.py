@@ -13,9 +13,9 @@ from ..accounts.models import User
 from ..accounts.roles import STAFF, Role, role_required
 from ..core.timeutil import to_seoul, utcnow
 from ..extensions import db
-from .certificates import Certificate, NotCompleted, issue_certificate, revoke_certificate
+from .certificates import NotCompleted, issue_certificate, revoke_certificate
 from .forms import CoordinatorForm, CourseForm, CourseSettingsForm, InstitutionForm, RevokeForm, SessionForm
-from .models import CONFIRMED, Course, CourseSession, Enrolment, Institution
+from .models import CONFIRMED, Certificate, Course, CourseSession, Enrolment, Institution
 from .reports import course_counts, export_xlsx, institution_counts, month_counts
 from .services import (AlreadyCancelled, InvalidCourse, add_coordinator, add_session, attended_counts,
                        cancel_enrolment, create_course, create_institution, meets_rule, present_ids, roll_call,

@@ -117,7 +117,9 @@ def check_rows(raw: list[tuple[int, list[str]]]) -> list[Row]:
     for number, cells in raw:
         if number == raw[0][0] and _is_header(cells):
             continue
-        cells = [c for c in cells if c] if len(cells) > 2 else cells
+        cells = list(cells)
+        while cells and not cells[-1]:  # spreadsheets pad rows with empty cells
+            cells.pop()
         name = " ".join((cells[0] if cells else "").split())
         phone_raw = cells[1] if len(cells) > 1 else ""
         row = Row(line=number, name=name, phone=phone_raw)

@@ -1,6 +1,6 @@
 """Counts per course, institution and month, the XLSX export, and the plan's metrics as of a date."""
 import io
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from openpyxl import load_workbook
 from sqlalchemy import select

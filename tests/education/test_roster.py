@@ -126,3 +126,9 @@ def test_someone_who_coordinates_nothing_is_refused_the_page(app, setting, clien
     _course, institution, _coordinator = setting
     login(client, make_user("citizen"))
     assert client.get(f"/education/institutions/{institution.id}/enrol").status_code == 403
+
+
+def test_a_missing_name_in_a_padded_spreadsheet_row_is_reported_as_such(app, setting):
+    course, institution, coordinator = setting
+    result = enrol_roster(course, institution, [(1, ["", "010-1111-2222", "", ""])], by_user=coordinator)
+    assert (result.rows[0].outcome, result.rows[0].reason) == (BAD, "no_name")
