@@ -180,6 +180,10 @@ def enrol_list(institution_id: int):
 
 
 def init_views(app) -> None:
-    from . import manage  # noqa: F401 (staff routes on the same blueprint)
+    from ..extensions import csrf
+    from . import api, manage  # noqa: F401 (staff routes on the same blueprint)
 
     app.register_blueprint(bp)
+    # The API checks CSRF itself when called with a browser session (api_role_required).
+    csrf.exempt(api.bp)
+    app.register_blueprint(api.bp)
