@@ -20,6 +20,7 @@ AREAS = [
     "ops.notify",
     "ops.kpi",
     "ops.programs.eodina",
+    "ops.education",
 ]
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,260 @@
+"""Staff pages: courses and sessions, enrolments, roll call, certificates, institutions and counts."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..accounts.models import User
+from ..accounts.roles import STAFF, Role, role_required
+from ..core.timeutil import to_seoul, utcnow
+from ..extensions import db
+from .certificates import NotCompleted, issue_certificate, revoke_certificate
+from .forms import CoordinatorForm, CourseForm, CourseSettingsForm, InstitutionForm, RevokeForm, SessionForm
+from .models import CONFIRMED, Certificate, Course, CourseSession, Enrolment, Institution
+from .reports import course_counts, export_xlsx, institution_counts, month_counts
+from .services import (AlreadyCancelled, InvalidCourse, add_coordinator, add_session, attended_counts,
+                       cancel_enrolment, create_course, create_institution, meets_rule, present_ids, roll_call,
+                       session_count, set_capacity)
+from .views import bp, locale, pdf_response
+
+TEACHERS = (*STAFF, Role.INSTRUCTOR)
+
+FIELD_MESSAGES = {
+    "ends": lambda: _("The end must be after the start."),
+    "place": lambda: _("Please give a place or an online link."),
+    "online_url": lambda: _("Please enter a web address."),
+    "capacity": lambda: _("The room must hold all of the course's places."),
+    "institution": lambda: _("Please choose the institution."),
+    "name_taken": lambda: _("An institution with this name exists."),
+    "capacity_below_taken": lambda: _("More people than that already have a place: cancel some first."),
+}
+
+
+def _field_error(form, exc: InvalidCourse) -> None:
+    name = "name" if exc.field == "name_taken" else exc.field
+    target = getattr(form, name, None)
+    message = FIELD_MESSAGES.get(exc.field, lambda: _("Please check this field."))()
+    if target is not None:
+        target.errors = list(target.errors) + [message]
+    else:
+        flash(message, "error")
+
+
+def _saved(form, action, message: str, target):
+    """Run a service for a form: on InvalidCourse mark the field and roll back, else commit and redirect."""
+    try:
+        result = action()
+    except InvalidCourse as exc:
+        db.session.rollback()
+        _field_error(form, exc)
+        return None
+    db.session.commit()
+    flash(message, "success")
+    return redirect(target(result))
+
+
+def _year() -> int:
+    return request.args.get("year", type=int) or to_seoul(utcnow()).year
+
+
+@bp.get("/education/manage")
+@role_required(*STAFF)
+def manage():
+    year = _year()
+    return render_template("education/manage.html", rows=course_counts(year), year=year)
+
+
+@bp.route("/education/manage/courses/new", methods=["GET", "POST"])
+@role_required(*STAFF)
+def new_course():
+    form = CourseForm(year=to_seoul(utcnow()).year)
+    institutions = db.session.scalars(select(Institution).order_by(Institution.name)).all()
+    form.institution.choices = [(0, "-")] + [(i.id, i.name) for i in institutions]
+    if form.validate_on_submit():
+        institution = db.session.get(Institution, form.institution.data) if form.institution.data else None
+        done = _saved(form, lambda: create_course(
+            title_ko=form.title_ko.data, title_en=form.title_en.data, kind=form.kind.data,
+            audience=form.audience.data, year=form.year.data, institution=institution, capacity=form.capacity.data,
+            completion_percent=form.completion_percent.data, description_ko=form.description_ko.data,
+            description_en=form.description_en.data),
+            _("Saved."), lambda course: url_for(".manage_course", course_id=course.id))
+        if done:
+            return done
+    status = 422 if request.method == "POST" else 200
+    return render_template("education/course_form.html", form=form), status
+
+
+@bp.route("/education/manage/courses/<int:course_id>", methods=["GET", "POST"])
+@role_required(*STAFF)
+def manage_course(course_id: int):
+    """A course for staff: its sessions (and a form to add one), enrolments, attendance and completion."""
+    course = db.session.get(Course, course_id) or abort(404)
+    form = SessionForm()
+    if form.validate_on_submit():
+        teacher_user = None
+        if form.teacher_email.data:
+            teacher_user = db.session.scalar(select(User).where(User.email == form.teacher_email.data.strip().lower()))
+            if teacher_user is None:
+                form.teacher_email.errors = [_("No account has this e-mail.")]
+        if not form.teacher_email.errors:
+            done = _saved(form, lambda: add_session(
+                course, starts=datetime.combine(form.day.data, form.starts.data),
+                ends=datetime.combine(form.day.data, form.ends.data), place=form.place.data,
+                online_url=form.online_url.data, capacity=form.capacity.data, teacher=form.teacher.data,
+                teacher_user=teacher_user),
+                _("Session added."), lambda _session: url_for(".manage_course", course_id=course.id))
+            if done:
+                return done
+    enrolments = db.session.scalars(select(Enrolment).options(selectinload(Enrolment.person),
+                                                              selectinload(Enrolment.institution))
+                                    .where(Enrolment.course_id == course.id)
+                                    .order_by(Enrolment.status != CONFIRMED, Enrolment.created_at, Enrolment.id)).all()
+    counts, sessions = attended_counts(course.id), session_count(course.id)
+    certificates = {c.enrolment_id: c for c in db.session.scalars(select(Certificate).where(
+        Certificate.enrolment_id.in_([e.id for e in enrolments])))} if enrolments else {}
+    status = 422 if request.method == "POST" else 200
+    return render_template("education/manage_course.html", course=course, form=form, enrolments=enrolments,
+                           counts=counts, sessions=sessions, certificates=certificates, meets_rule=meets_rule,
+                           revoke_form=RevokeForm(),
+                           settings_form=CourseSettingsForm(prefix="settings", capacity=course.capacity,
+                                                            open=course.open)), status
+
+
+@bp.post("/education/manage/courses/<int:course_id>/settings")
+@role_required(*STAFF)
+def course_settings(course_id: int):
+    """Change the places (more places move the waiting list up at once) or close enrolment."""
+    course = db.session.get(Course, course_id) or abort(404)
+    form = CourseSettingsForm(prefix="settings")
+    if not form.validate_on_submit():
+        flash(_("Please check this field."), "error")
+        return redirect(url_for(".manage_course", course_id=course.id))
+    try:
+        promoted = set_capacity(course, form.capacity.data)
+    except InvalidCourse as exc:
+        db.session.rollback()
+        flash(FIELD_MESSAGES[exc.field](), "error")
+        return redirect(url_for(".manage_course", course_id=course.id))
+    course.open = bool(form.open.data)
+    db.session.commit()
+    flash(_("Saved.") + (" " + _("%(count)s moved up from the waiting list.", count=len(promoted))
+                         if promoted else ""), "success")
+    return redirect(url_for(".manage_course", course_id=course.id))
+
+
+@bp.post("/education/manage/enrolments/<int:enrolment_id>/cancel")
+@role_required(*STAFF)
+def manage_cancel(enrolment_id: int):
+    enrolment = db.session.get(Enrolment, enrolment_id) or abort(404)
+    try:
+        _cancelled, promoted = cancel_enrolment(enrolment.id, by_user=current_user)
+    except AlreadyCancelled:
+        db.session.rollback()
+        promoted = []
+    else:
+        db.session.commit()
+    flash(_("Cancelled.") + (" " + _("%(count)s moved up from the waiting list.", count=len(promoted))
+                             if promoted else ""), "success")
+    return redirect(url_for(".manage_course", course_id=enrolment.course_id))
+
+
+@bp.post("/education/manage/enrolments/<int:enrolment_id>/certificate")
+@role_required(*STAFF)
+def manage_certificate(enrolment_id: int):
+    enrolment = db.session.get(Enrolment, enrolment_id) or abort(404)
+    try:
+        cert = issue_certificate(enrolment)
+    except NotCompleted:
+        db.session.rollback()
+        flash(_("Not completed yet: no certificate."), "error")
+        return redirect(url_for(".manage_course", course_id=enrolment.course_id))
+    db.session.commit()
+    return pdf_response(cert)
+
+
+@bp.post("/education/manage/certificates/<int:certificate_id>/revoke")
+@role_required(*STAFF)
+def manage_revoke(certificate_id: int):
+    cert = db.session.get(Certificate, certificate_id) or abort(404)
+    form = RevokeForm()
+    revoke_certificate(cert, form.reason.data)
+    db.session.commit()
+    flash(_("The certificate is revoked."), "success")
+    return redirect(url_for(".manage_course", course_id=cert.enrolment.course_id))
+
+
+@bp.route("/education/manage/sessions/<int:session_id>/roll-call", methods=["GET", "POST"])
+@role_required(*TEACHERS)
+def roll_call_page(session_id: int):
+    """The teacher's phone checklist for one session."""
+    session = db.session.get(CourseSession, session_id) or abort(404)
+    if not current_user.has_role(*STAFF) and session.teacher_user_id != current_user.id:
+        abort(403)
+    if request.method == "POST":
+        present = {int(v) for v in request.form.getlist("present") if v.isdigit()}
+        marked, unmarked = roll_call(session, present, by_user=current_user)
+        db.session.commit()
+        flash(_("Saved: %(marked)s marked present, %(unmarked)s unmarked.", marked=marked, unmarked=unmarked),
+              "success")
+        return redirect(url_for(".roll_call_page", session_id=session.id))
+    enrolments = db.session.scalars(select(Enrolment).options(selectinload(Enrolment.person)).where(
+        Enrolment.course_id == session.course_id, Enrolment.status == CONFIRMED)).all()
+    enrolments.sort(key=lambda e: (e.person.name, e.id))  # the order the teacher calls them in
+    return render_template("education/roll_call.html", session=session, course=session.course,
+                           enrolments=enrolments, present=present_ids(session))
+
+
+@bp.route("/education/manage/institutions", methods=["GET", "POST"])
+@role_required(*STAFF)
+def institutions():
+    form = InstitutionForm()
+    if form.validate_on_submit():
+        done = _saved(form, lambda: create_institution(form.name.data, form.kind.data), _("Saved."),
+                      lambda _institution: url_for(".institutions"))
+        if done:
+            return done
+    listed = db.session.scalars(select(Institution).options(selectinload(Institution.coordinators))
+                                .order_by(Institution.name)).all()
+    status = 422 if request.method == "POST" else 200
+    return render_template("education/institutions.html", form=form, institutions=listed,
+                           coordinator_form=CoordinatorForm()), status
+
+
+@bp.post("/education/manage/institutions/<int:institution_id>/coordinators")
+@role_required(*STAFF)
+def add_coordinator_view(institution_id: int):
+    institution = db.session.get(Institution, institution_id) or abort(404)
+    form = CoordinatorForm()
+    user = None
+    if form.validate_on_submit():
+        user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
+    if user is None:
+        flash(_("No account has this e-mail."), "error")
+    else:
+        add_coordinator(institution, user)
+        db.session.commit()
+        flash(_("Saved."), "success")
+    return redirect(url_for(".institutions"))
+
+
+@bp.get("/education/manage/reports")
+@role_required(*STAFF)
+def reports():
+    year = _year()
+    return render_template("education/reports.html", year=year, courses=course_counts(year),
+                           institutions=institution_counts(year), months=month_counts(year))
+
+
+@bp.get("/education/manage/reports.xlsx")
+@role_required(*STAFF)
+def reports_xlsx():
+    year = _year()
+    response = Response(export_xlsx(year, locale()),
+                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response.headers["Content-Disposition"] = f'attachment; filename="education-{year}.xlsx"'
+    return response

@@ -1,0 +1,189 @@
+"""Public pages (courses, enrolment, the learner's page, certificate check) and the coordinators' list."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..accounts.roles import ROLES, role_required
+from ..extensions import db
+from ..people.consent import COLLECTION, NOTICES, SMS_REMINDERS
+from ..people.services import find_or_create_person, record_consent
+from ..passes.codes import InvalidCode, verify_code
+from .certificates import (NotCompleted, VALID, certificate_for, certificate_pdf, issue_certificate,
+                           verify_certificate)
+from .forms import EnrolForm, RosterForm, audience_choices, kind_choices
+from .models import CITIZENS, Course, Enrolment, Institution
+from .roster import MAX_ROWS, UnreadableFile, enrol_roster, rows_from_text, rows_from_upload
+from .services import (AlreadyCancelled, CourseClosed, attended_session_ids, cancel_enrolment, coordinated_institutions,
+                       courses_for_institution, enrol, is_complete, may_act_for, position_in_line)
+
+bp = Blueprint("education", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/static/education")
+
+
+def locale() -> str:
+    return str(get_locale() or "ko")
+
+
+@bp.context_processor
+def labels():
+    return {"kind_label": lambda kind: dict(kind_choices()).get(kind, kind),
+            "audience_label": lambda audience: dict(audience_choices()).get(audience, audience),
+            "locale": locale(), "reason_label": reason_label}
+
+
+def reason_label(row) -> str:
+    """Why a row of a coordinator's list is wrong, in the user's language."""
+    return {"no_name": _("The name is missing."), "long_name": _("The name is too long."),
+            "no_phone": _("The mobile number is missing."), "bad_phone": _("This is not a mobile number."),
+            "duplicate": _("Same person as line %(line)s.", line=row.same_as),
+            "too_many": _("At most %(count)s people at once.", count=MAX_ROWS)}.get(row.reason, row.reason or "")
+
+
+@bp.get("/education")
+def courses():
+    """Open courses for citizens, newest first; coordinators also see their institutions."""
+    listed = db.session.scalars(select(Course).options(selectinload(Course.sessions))
+                                .where(Course.audience == CITIZENS, Course.open.is_(True))
+                                .order_by(Course.year.desc(), Course.id.desc())).all()
+    return render_template("education/courses.html", courses=listed,
+                           institutions=coordinated_institutions(current_user))
+
+
+@bp.route("/education/courses/<int:course_id>", methods=["GET", "POST"])
+def course(course_id: int):
+    """A course's page; citizens' courses carry the enrolment form (mobile first)."""
+    course = db.session.get(Course, course_id) or abort(404)
+    form = EnrolForm() if course.audience == CITIZENS else None
+    if form is not None and form.validate_on_submit():
+        try:
+            person = find_or_create_person(form.name.data, form.phone.data, birth_year=form.birth_year.data,
+                                           district=form.district.data or None)
+            enrolment, created = enrol(course, person, source="web", locale=locale())
+        except CourseClosed:
+            db.session.rollback()
+            flash(_("Enrolment in this course is closed."), "error")
+            return redirect(url_for(".course", course_id=course.id))
+        if created:
+            record_consent(person, COLLECTION, True)
+            record_consent(person, SMS_REMINDERS, bool(form.consent_sms.data))
+        db.session.commit()
+        if not created:
+            flash(_("You were already enrolled: here is your enrolment."), "success")
+        return redirect(url_for(".enrolment", code=enrolment.code))
+    status = 422 if request.method == "POST" else 200
+    return render_template("education/course.html", course=course, form=form, notices=NOTICES), status
+
+
+def _enrolment_by_code(code: str) -> Enrolment:
+    try:
+        text = verify_code(code, kind="A").text
+    except InvalidCode:
+        abort(404)
+    return db.session.scalar(select(Enrolment).where(Enrolment.code == text)) or abort(404)
+
+
+@bp.get("/education/e/<code>")
+def enrolment(code: str):
+    """The learner's page: status, place in line, sessions, the attendance QR and the certificate."""
+    enrolment = _enrolment_by_code(code)
+    course = enrolment.course
+    attended = attended_session_ids(enrolment)
+    return render_template("education/enrolment.html", enrolment=enrolment, course=course, attended=attended,
+                           position=position_in_line(enrolment), complete=is_complete(enrolment),
+                           certificate=certificate_for(enrolment))
+
+
+@bp.route("/education/e/<code>/cancel", methods=["GET", "POST"])
+def cancel(code: str):
+    """Asks once more before cancelling (a mistaken tap would give the place away)."""
+    enrolment = _enrolment_by_code(code)
+    if request.method == "GET":
+        return render_template("education/cancel.html", enrolment=enrolment, course=enrolment.course)
+    try:
+        cancel_enrolment(enrolment.id, locale=locale())
+    except AlreadyCancelled:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    flash(_("Your enrolment is cancelled."), "success")
+    return redirect(url_for(".enrolment", code=enrolment.code))
+
+
+@bp.get("/education/e/<code>/certificate.pdf")
+def certificate(code: str):
+    """The learner downloads their certificate once the course's rule is met."""
+    enrolment = _enrolment_by_code(code)
+    try:
+        cert = issue_certificate(enrolment)
+    except NotCompleted:
+        db.session.rollback()
+        flash(_("The certificate is ready once you have completed the course."), "error")
+        return redirect(url_for(".enrolment", code=enrolment.code))
+    if cert.revoked_at is not None:
+        db.session.rollback()
+        abort(410)
+    db.session.commit()
+    return pdf_response(cert)
+
+
+def pdf_response(cert) -> Response:
+    response = Response(certificate_pdf(cert, locale()), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="certificate-{cert.id}.pdf"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/verify/<code>")
+def verify(code: str):
+    """Anyone can check a certificate: valid, revoked or unknown, with the name masked."""
+    state, cert = verify_certificate(code)
+    return render_template("education/verify.html", state=state, cert=cert, valid=VALID), (404 if cert is None else 200)
+
+
+@bp.route("/education/institutions/<int:institution_id>/enrol", methods=["GET", "POST"])
+@role_required(*ROLES)
+def enrol_list(institution_id: int):
+    """An institution's coordinator enrols a list of their people at once."""
+    institution = db.session.get(Institution, institution_id) or abort(404)
+    if not may_act_for(current_user, institution):
+        abort(403)
+    offered = courses_for_institution(institution)
+    form = RosterForm()
+    form.course.choices = [(c.id, c.title(locale())) for c in offered]
+    result = None
+    if form.validate_on_submit():
+        course = next(c for c in offered if c.id == form.course.data)
+        upload = form.upload.data
+        try:
+            raw = (rows_from_upload(upload.filename, upload.read()) if upload and upload.filename
+                   else rows_from_text(form.rows.data))
+        except UnreadableFile:
+            form.upload.errors = [_("This file could not be read. Please use CSV or XLSX.")]
+            raw = None
+        if raw is not None and not raw:
+            form.rows.errors = [_("Please paste the list or choose a file.")]
+        elif raw:
+            result = enrol_roster(course, institution, raw, by_user=current_user,
+                                  skip_bad=bool(form.skip_bad.data), locale=locale())
+            if result.applied:
+                db.session.commit()
+            else:
+                db.session.rollback()
+    status = 422 if request.method == "POST" and (result is None or not result.applied) else 200
+    return render_template("education/enrol_list.html", institution=institution, form=form, result=result,
+                           offered=offered), status
+
+
+def init_views(app) -> None:
+    from ..extensions import csrf
+    from . import api, manage  # noqa: F401 (staff routes on the same blueprint)
+
+    app.register_blueprint(bp)
+    # The API checks CSRF itself when called with a browser session (api_role_required).
+    csrf.exempt(api.bp)
+    app.register_blueprint(api.bp)

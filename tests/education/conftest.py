@@ -1,0 +1,47 @@
+"""Education fixtures: courses with sessions and people, built through the services."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from ops.core.timeutil import to_seoul, utcnow
+from ops.education.models import CITIZENS
+from ops.education.services import add_session, create_course
+from ops.extensions import db
+from ops.people.services import find_or_create_person
+
+
+def seoul_now() -> datetime:
+    return to_seoul(utcnow()).replace(tzinfo=None, second=0, microsecond=0)
+
+
+@pytest.fixture
+def make_course():
+    def make(*, capacity=2, sessions=1, audience=CITIZENS, kind="smart_city_center", institution=None,
+             first: datetime | None = None, completion_percent=80, year=2025, **kwargs):
+        course = create_course(title_ko="시민 AI 특강", title_en="AI lecture", kind=kind, audience=audience,
+                               institution=institution, capacity=capacity, completion_percent=completion_percent,
+                               year=year, **kwargs)
+        start = first or datetime(2025, 10, 16, 14, 0)
+        for n in range(sessions):
+            add_session(course, starts=start + timedelta(days=7 * n), ends=start + timedelta(days=7 * n, hours=2),
+                        place="서울스마트시티센터", teacher="박강사")
+        db.session.commit()
+        db.session.refresh(course)
+        return course
+
+    return make
+
+
+@pytest.fixture
+def make_person():
+    counter = {"n": 0}
+
+    def make(name: str | None = None):
+        counter["n"] += 1
+        person = find_or_create_person(name or f"홍길동{counter['n']}", f"010-5555-{counter['n']:04d}")
+        db.session.commit()
+        return person
+
+    return make
