@@ -178,3 +178,20 @@ class SurveyForm(FlaskForm):
                        validators=[InputRequired(_l("Please choose a score from 1 to 5."))])
     comment = TextAreaField(_l("Anything you would like to tell us (optional)"),
                             validators=[Optional(), Length(max=1000)])
+
+
+class BlackoutForm(FlaskForm):
+    day = DateField(_l("Day without runs"), validators=[InputRequired(_l("Please choose a date."))])
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=120)])
+
+
+class SeasonForm(FlaskForm):
+    starts = DateField(_l("Season starts"), validators=[InputRequired(_l("Please choose a date."))])
+    ends = DateField(_l("Season ends"), validators=[InputRequired(_l("Please choose a date."))])
+
+
+class BusForm(FlaskForm):
+    seats = IntegerField(_l("Seats"), validators=[InputRequired(_l("A bus needs at least one seat.")),
+                                                  NumberRange(min=1, max=200, message=_l("A bus needs at least one seat."))],
+                         render_kw={"inputmode": "numeric"})
+    weekends = BooleanField(_l("Runs on Saturdays and Sundays too"))

@@ -245,6 +245,26 @@ def add_blackout(bus: Bus, day: date, reason: str | None = None) -> BusBlackout:
     return blackout
 
 
+def remove_blackout(bus: Bus, blackout_id: int) -> None:
+    blackout = db.session.get(BusBlackout, blackout_id)
+    if blackout is not None and blackout.bus_id == bus.id:
+        bus.blackouts.remove(blackout)
+
+
+def update_bus(bus: Bus, *, seats: int, weekends: bool) -> None:
+    """Change the seats (later requests are checked against them) and whether the bus runs on weekends."""
+    if seats < 1:
+        raise InvalidVisit({"seats": _l("A bus needs at least one seat.")})
+    bus.seats = seats
+    bus.weekends = weekends
+
+
+def approved_on(bus: Bus, day: date) -> list[BusVisit]:
+    """Approved visits of a bus on a day (to contact them when the day is closed after all)."""
+    return list(db.session.scalars(select(BusVisit).where(BusVisit.bus_id == bus.id, BusVisit.day == day,
+                                                          BusVisit.status == APPROVED)))
+
+
 def add_programme(code: str, name_ko: str, name_en: str, *, per_person: bool = False) -> BusProgramme:
     programme = db.session.scalar(select(BusProgramme).where(BusProgramme.code == code))
     if programme is None:

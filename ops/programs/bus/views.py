@@ -17,7 +17,7 @@ from ...core.timeutil import seoul_today
 from ...extensions import db
 from ...passes.qr import qr_svg
 from . import reports, services
-from .forms import (CardsForm, CountsForm, InstitutionForm, ParticipantForm, ProposeForm, ReasonForm,
+from .forms import (BlackoutForm, BusForm, CardsForm, CountsForm, SeasonForm, InstitutionForm, ParticipantForm, ProposeForm, ReasonForm,
                     StaffVisitForm, apply_errors)
 from .models import AGE_BANDS, APPROVED, VISIT_STATES, Bus, BusVisit, HostInstitution
 
@@ -39,11 +39,14 @@ def _back(visit_id: int):
     return redirect(url_for("bus.visit", visit_id=visit_id))
 
 
-def _act(visit_id: int, form, action, done: str):
-    """Validate a visit action's form, run the service, and come back to the visit with the outcome."""
+def _act(visit_id: int, form, action, done: str, back=None):
+    """Validate an action's form, run the service, and come back (to the visit) with the outcome.
+
+    ``action(form)`` may return a warning (a str) to show beside the success message.
+    """
     if form.validate_on_submit():
         try:
-            action(form)
+            warning = action(form)
         except services.InvalidVisit as exc:
             db.session.rollback()
             for message in exc.errors.values():
@@ -54,11 +57,13 @@ def _act(visit_id: int, form, action, done: str):
         else:
             db.session.commit()
             flash(done, "success")
+            if isinstance(warning, str):
+                flash(warning, "error")
     else:
         for errors in form.errors.values():
             for message in errors:
                 flash(message, "error")
-    return _back(visit_id)
+    return back or _back(visit_id)
 
 
 @bp.get("/")
@@ -259,6 +264,62 @@ def renew_link(institution_id: int):
     db.session.commit()
     flash(_("A new link is made; the old one no longer works."), "success")
     return redirect(url_for("bus.institution", institution_id=institution_id))
+
+
+# --- Buses: seats, seasons, days without runs ------------------------------------------------
+
+def _bus_or_404(bus_id: int) -> Bus:
+    return db.session.get(Bus, bus_id) or abort(404)
+
+
+@bp.get("/buses")
+@role_required(*STAFF)
+def buses():
+    rows = db.session.scalars(select(Bus).order_by(Bus.name).options(
+        selectinload(Bus.seasons), selectinload(Bus.slots), selectinload(Bus.blackouts))).all()
+    return render_template("bus/buses.html", buses=rows, blackout_form=BlackoutForm(), season_form=SeasonForm(),
+                           bus_forms={b.id: BusForm(formdata=None, obj=b) for b in rows}, locale=_locale(),
+                           today=seoul_today())
+
+
+def _bus_action(bus_id: int, form, action, done: str):
+    bus = _bus_or_404(bus_id)
+    return _act(0, form, lambda form: action(bus, form), done, back=redirect(url_for("bus.buses")))
+
+
+@bp.post("/buses/<int:bus_id>")
+@role_required(*STAFF)
+def update_bus(bus_id: int):
+    return _bus_action(bus_id, BusForm(), lambda bus, form: services.update_bus(
+        bus, seats=form.seats.data, weekends=form.weekends.data), _("Saved."))
+
+
+@bp.post("/buses/<int:bus_id>/blackouts")
+@role_required(*STAFF)
+def add_blackout(bus_id: int):
+    def action(bus, form):
+        services.add_blackout(bus, form.day.data, form.reason.data)
+        booked = services.approved_on(bus, form.day.data)
+        if booked:
+            return _("%(n)d approved visits are on that day: please contact them and cancel or move them.",
+                     n=len(booked))
+        return None
+
+    return _bus_action(bus_id, BlackoutForm(), action, _("Saved."))
+
+
+@bp.post("/buses/<int:bus_id>/blackouts/<int:blackout_id>/remove")
+@role_required(*STAFF)
+def remove_blackout(bus_id: int, blackout_id: int):
+    return _bus_action(bus_id, FlaskForm(), lambda bus, form: services.remove_blackout(bus, blackout_id),
+                       _("Saved."))
+
+
+@bp.post("/buses/<int:bus_id>/seasons")
+@role_required(*STAFF)
+def add_season(bus_id: int):
+    return _bus_action(bus_id, SeasonForm(), lambda bus, form: services.add_season(
+        bus, form.starts.data, form.ends.data), _("Saved."))
 
 
 # --- Calendar and counts ----------------------------------------------------------------------

@@ -142,3 +142,22 @@ def test_the_staff_pages_render(world, client, login_as):
     for url in ("/bus/institutions", "/bus/institutions/new", f"/bus/institutions/{world.institution.id}",
                 "/bus/report?year=2025", "/bus/visits/new", "/bus/calendar"):
         assert client.get(url).status_code == 200, url
+
+
+def test_staff_close_a_day_and_requests_for_it_are_refused(world, client, login_as):
+    day = weekday_after(seoul_today(), 5)
+    login_as("staff")
+    client.post(f"/bus/buses/{world.bus.id}/blackouts", data={"day": day.isoformat(), "reason": "차량 정비"})
+    db.session.expire_all()
+    response = client.post("/bus/request", data=public_form(world, day=day.isoformat()))
+    assert response.status_code == 422 and "차량 정비" in response.get_data(as_text=True)
+
+
+def test_closing_a_day_with_an_approved_visit_warns_staff(world, client, login_as):
+    day = weekday_after(seoul_today(), 5)
+    world.run(day)
+    db.session.commit()
+    login_as("staff")
+    response = client.post(f"/bus/buses/{world.bus.id}/blackouts", data={"day": day.isoformat()},
+                           follow_redirects=True)
+    assert "승인된 방문 1건" in response.get_data(as_text=True)
