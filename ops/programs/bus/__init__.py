@@ -7,10 +7,14 @@ def init_app(app) -> None:
     from ...accounts.roles import STAFF
     from ...core.demo import register_seeder
     from ...core.nav import Tile, register_tile
-    from . import metrics, models, public, reminders, seed, views  # noqa: F401 (register tables, KPIs, reminders)
+    from ...extensions import csrf
+    from . import api, metrics, models, public, reminders, seed, views  # noqa: F401 (register tables, KPIs, reminders)
 
     app.register_blueprint(views.bp)
     app.register_blueprint(public.bp)
+    # API routes check CSRF themselves when called with a browser session (see api_role_required).
+    csrf.exempt(api.bp)
+    app.register_blueprint(api.bp)
     register_tile(Tile("bus.index", _l("Digital experience bus"),
                        _l("Visit requests, calendar, participants and satisfaction"), STAFF, order=30))
     register_tile(Tile("bus_public.request_form", _l("Book the digital experience bus"),

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from ...accounts.roles import STAFF, role_required
@@ -75,9 +75,16 @@ def index():
         status = "requested"
     page = max(request.args.get("page", 1, type=int), 1)
     counts = dict(db.session.execute(select(BusVisit.status, func.count(BusVisit.id)).group_by(BusVisit.status)).all())
-    order = BusVisit.day.desc() if status in (APPROVED, "declined", "cancelled") else BusVisit.day
+    today = seoul_today()
+    if status == APPROVED:  # the coming runs first (soonest on top), then the past ones (latest on top)
+        order = (case((BusVisit.day >= today, 0), else_=1), case((BusVisit.day >= today, BusVisit.day)),
+                 BusVisit.day.desc())
+    elif status in ("declined", "cancelled"):
+        order = (BusVisit.day.desc(),)
+    else:
+        order = (BusVisit.day,)
     visits = db.session.scalars(
-        select(BusVisit).where(BusVisit.status == status).order_by(order, BusVisit.id)
+        select(BusVisit).where(BusVisit.status == status).order_by(*order, BusVisit.id)
         .options(selectinload(BusVisit.institution), selectinload(BusVisit.slot), selectinload(BusVisit.programme),
                  selectinload(BusVisit.contact))
         .limit(PAGE).offset((page - 1) * PAGE)).all()

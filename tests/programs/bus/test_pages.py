@@ -161,3 +161,15 @@ def test_closing_a_day_with_an_approved_visit_warns_staff(world, client, login_a
     response = client.post(f"/bus/buses/{world.bus.id}/blackouts", data={"day": day.isoformat()},
                            follow_redirects=True)
     assert "승인된 방문 1건" in response.get_data(as_text=True)
+
+
+def test_approved_visits_list_the_coming_runs_first(world, client, login_as):
+    soon, later = weekday_after(seoul_today(), 3), weekday_after(seoul_today(), 10)
+    world.run(later)
+    world.run(soon)
+    past = weekday_after(seoul_today() - timedelta(days=26)).isoformat()
+    world.run(weekday_after(seoul_today() - timedelta(days=26)))
+    db.session.commit()
+    login_as("staff")
+    page = client.get("/bus/?status=approved").get_data(as_text=True)
+    assert page.index(soon.isoformat()) < page.index(later.isoformat()) < page.index(past)
