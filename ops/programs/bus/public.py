@@ -56,10 +56,13 @@ def request_form():
                                                     form.district.data, contact=contact["person"])
 
         visit = _submit(form, institution_for, lambda institution: contact["person"])
-        if visit is not None:
+        if visit is not None and services.speaks_for_institution(visit):
             flash(_("Thank you. We received your request and will answer by text message. "
                     "Keep this page's address to follow your requests."), "success")
             return redirect(url_for("bus_public.institution", token=services.institution_token(visit.institution)))
+        if visit is not None:  # someone other than the registered contact: no access to the institution's page
+            flash(_("Thank you. We received your request and will answer by text message."), "success")
+            return redirect(url_for("bus_public.free_slots"))
     status = 422 if request.method == "POST" else 200
     return render_template("bus/request.html", form=form, notices=NOTICES, institution=None), status
 

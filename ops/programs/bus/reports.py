@@ -32,6 +32,7 @@ class DayCell:
     day: date
     in_month: bool
     closed: object = None  # the reason the bus does not run, a lazy message
+    note: str | None = None  # a day without runs: its short reason (a holiday's name)
     slots: list[SlotCell] = field(default_factory=list)
 
     @property
@@ -53,11 +54,12 @@ def month_calendar(bus: Bus, year: int, month: int) -> list[list[DayCell]]:
         if v.status != APPROVED:
             waiting[(v.day, v.slot_id)] += 1
     slots = [s for s in bus.slots if s.active]
+    notes = {b.day: b.reason for b in bus.blackouts}
     out = []
     for week in weeks:
         row = []
         for day in week:
-            cell = DayCell(day, day.month == month, closed_reason(bus, day))
+            cell = DayCell(day, day.month == month, closed_reason(bus, day), notes.get(day))
             cell.slots = [SlotCell(s, booked.get((day, s.id)), waiting.get((day, s.id), 0)) for s in slots]
             row.append(cell)
         out.append(row)

@@ -331,10 +331,21 @@ def _check_request(slot, day, programme, expected, today) -> None:
 
 # --- Visit requests and decisions ------------------------------------------------------------
 
+def speaks_for_institution(visit: BusVisit) -> bool:
+    """Whether the visit's contact is the institution's registered contact.
+
+    Anyone can type an existing institution's name into the public form; only its
+    registered contact is given the institution's own page (with all its requests).
+    """
+    contact_id = visit.contact_person_id or (visit.contact.id if visit.contact else None)
+    return contact_id is not None and contact_id == visit.institution.contact_person_id
+
+
 def message_data(visit: BusVisit) -> dict:
+    url = institution_url(visit.institution) if speaks_for_institution(visit) else public_url("/bus/free")
     return {"institution": visit.institution.name, "date": visit.day.isoformat(),
             "time": f"{visit.slot.starts:%H:%M}–{visit.slot.ends:%H:%M}", "programme": visit.programme.name_ko,
-            "url": institution_url(visit.institution)}
+            "url": url}
 
 
 def _notify(visit: BusVisit, template: str, key: str, **extra) -> None:

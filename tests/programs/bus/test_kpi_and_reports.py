@@ -79,3 +79,9 @@ def test_calendar_shows_the_run_and_the_free_slot(world):
     assert cell.free == 1
     saturday = next(c for week in weeks for c in week if c.day == date(2025, 4, 12))
     assert saturday.closed is not None and saturday.free == 0
+
+
+def test_calendar_names_the_holiday_of_a_day_without_runs(world):
+    weeks = reports.month_calendar(world.bus, 2025, 5)
+    may_5 = next(c for week in weeks for c in week if c.day == date(2025, 5, 5))
+    assert (may_5.note, may_5.free) == ("어린이날", 0)

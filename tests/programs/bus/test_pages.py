@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from ops.core.timeutil import seoul_today
 from ops.extensions import db
+from ops.notify.models import OutboxMessage
 from ops.people.models import Consent
 from ops.programs.bus import services
 from ops.programs.bus.models import BusVisit, HostInstitution
@@ -173,3 +174,13 @@ def test_approved_visits_list_the_coming_runs_first(world, client, login_as):
     login_as("staff")
     page = client.get("/bus/?status=approved").get_data(as_text=True)
     assert page.index(soon.isoformat()) < page.index(later.isoformat()) < page.index(past)
+
+
+def test_someone_else_naming_a_known_institution_does_not_get_its_page(world, client):
+    data = public_form(world, institution_name="성북노인종합복지관", institution_kind="welfare_center",
+                       district="seongbuk", contact_name="최모르", contact_phone="010-5555-6666")
+    response = client.post("/bus/request", data=data)
+    assert response.status_code == 302 and "/bus/i/" not in response.headers["Location"]
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "010-5555-6666"))
+    assert "/bus/i/" not in message.data["url"]
+    assert db.session.scalar(select(BusVisit.status)) == "requested"
