@@ -118,6 +118,10 @@ class InstitutionForm(InstitutionFieldsMixin, ContactFieldsMixin, FlaskForm):
         self.fill_institution_choices()
 
 
+class ContactForm(ContactFieldsMixin, FlaskForm):
+    """A new contact person for an institution (read them the consent notice)."""
+
+
 class ReasonForm(FlaskForm):
     reason = StringField(_l("Reason"), validators=[DataRequired(_l("Please give the reason, so the institution knows why.")),
                                                    Length(max=300)])

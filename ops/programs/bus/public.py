@@ -3,6 +3,7 @@ the answer to a proposal (signed link), free slots, and the survey behind a card
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -77,7 +78,7 @@ def institution(token: str):
                                 .order_by(BusVisit.day.desc())).all()
     proposals = {v.id: services.proposal_token(v) for v in visits if v.status == services.PROPOSED}
     return render_template("bus/institution_public.html", institution=institution, visits=visits, token=token,
-                           proposals=proposals, labels=services.STATUS_LABELS, locale=str(_locale()))
+                           proposals=proposals, labels=services.STATUS_LABELS, locale=str(get_locale() or "ko"))
 
 
 @bp.route("/i/<token>/request", methods=["GET", "POST"])
@@ -113,7 +114,7 @@ def proposal(token: str):
             flash(_("Thank you. The visit is confirmed.") if accept
                   else _("Thank you. We will contact you about another date."), "success")
         return redirect(url_for("bus_public.institution", token=services.institution_token(visit.institution)))
-    return render_template("bus/proposal.html", visit=visit, current=current, locale=str(_locale())), \
+    return render_template("bus/proposal.html", visit=visit, current=current, locale=str(get_locale() or "ko")), \
         200 if current or request.method == "GET" else 409
 
 
@@ -153,9 +154,3 @@ def survey(code: str):
                                message=_("Thank you for your answer!"))
     status = 422 if request.method == "POST" else 200
     return render_template("bus/survey.html", form=form, visit=visit, card=card), status
-
-
-def _locale():
-    from flask_babel import get_locale
-
-    return get_locale() or "ko"

@@ -207,6 +207,13 @@ def find_or_add_institution(name: str, kind: str, district: str, *, contact: Per
     return institution
 
 
+def change_contact(institution: HostInstitution, contact: Person) -> None:
+    """A new contact person for the institution; links given to the previous one stop working."""
+    if institution.contact_person_id != contact.id:
+        institution.contact = contact
+        renew_institution_link(institution)
+
+
 def renew_institution_link(institution: HostInstitution) -> None:
     """Revoke every link given to the institution so far (a contact left, a link was forwarded)."""
     institution.link_version += 1
@@ -617,6 +624,15 @@ def answer_survey(code_text: str, *, score, comment: str | None = None, today: d
     except IntegrityError:
         raise AlreadyAnswered() from None
     return answer
+
+
+def survey_results(visit: BusVisit) -> tuple[float | None, list[BusSurveyAnswer]]:
+    """A run's mean score and its answers that carry a comment (newest first)."""
+    mean = db.session.scalar(select(func.avg(BusSurveyAnswer.score)).where(BusSurveyAnswer.visit_id == visit.id))
+    comments = list(db.session.scalars(select(BusSurveyAnswer).where(BusSurveyAnswer.visit_id == visit.id,
+                                                                     BusSurveyAnswer.comment.is_not(None))
+                                       .order_by(BusSurveyAnswer.answered_at.desc()).limit(100)))
+    return (round(float(mean), 2) if mean is not None else None), comments
 
 
 def card_answered(card: BusSurveyCard) -> bool:

@@ -17,9 +17,9 @@ from ...core.timeutil import seoul_today
 from ...extensions import db
 from ...passes.qr import qr_svg
 from . import reports, services
-from .forms import (BlackoutForm, BusForm, CardsForm, CountsForm, SeasonForm, InstitutionForm, ParticipantForm, ProposeForm, ReasonForm,
+from .forms import (BlackoutForm, BusForm, CardsForm, ContactForm, CountsForm, SeasonForm, InstitutionForm, ParticipantForm, ProposeForm, ReasonForm,
                     StaffVisitForm, apply_errors)
-from .models import AGE_BANDS, APPROVED, VISIT_STATES, Bus, BusVisit, HostInstitution
+from .models import AGE_BANDS, APPROVED, VISIT_STATES, Bus, BusSurveyAnswer, BusVisit, HostInstitution
 
 bp = Blueprint("bus", __name__, url_prefix="/bus", template_folder="templates", static_folder="static",
                static_url_path="/static")
@@ -122,11 +122,12 @@ def visit(visit_id: int):
     counts = {c.age_band: c.count for c in visit.counts}
     counts_form = CountsForm(formdata=None, data={f"band_{b}": counts.get(b, 0) for b in AGE_BANDS})
     cards = services.survey_cards(visit)
-    answered = db.session.scalar(select(func.count()).select_from(services.BusSurveyAnswer)
-                                 .where(services.BusSurveyAnswer.visit_id == visit.id))
+    answered = db.session.scalar(select(func.count(BusSurveyAnswer.id)).where(BusSurveyAnswer.visit_id == visit.id))
+    mean, comments = services.survey_results(visit)
     return render_template("bus/visit.html", visit=visit, reason_form=ReasonForm(), propose_form=ProposeForm(),
                            counts_form=counts_form, participant_form=ParticipantForm(), cards_form=CardsForm(),
-                           cards=cards, answered=answered, total=services.participant_total(visit),
+                           cards=cards, answered=answered, mean=mean, comments=comments,
+                           total=services.participant_total(visit),
                            labels=services.STATUS_LABELS, bands=services.BAND_LABELS,
                            roles=services.ROLE_LABELS, today=seoul_today(), locale=_locale(),
                            institution_url=services.institution_url(visit.institution))
@@ -258,9 +259,27 @@ def institution(institution_id: int):
     visits = db.session.scalars(select(BusVisit).where(BusVisit.institution_id == institution.id)
                                 .options(selectinload(BusVisit.slot), selectinload(BusVisit.programme))
                                 .order_by(BusVisit.day.desc())).all()
+    from ...people.consent import NOTICES
+
     return render_template("bus/institution.html", institution=institution, visits=visits,
                            link=services.institution_url(institution), kinds=services.KIND_LABELS,
-                           labels=services.STATUS_LABELS, locale=_locale())
+                           labels=services.STATUS_LABELS, locale=_locale(), form=ContactForm(formdata=None),
+                           notices=NOTICES)
+
+
+@bp.post("/institutions/<int:institution_id>/contact")
+@role_required(*STAFF)
+def change_contact(institution_id: int):
+    institution = db.session.get(HostInstitution, institution_id) or abort(404)
+
+    def action(form):
+        contact = services.add_contact(form.contact_name.data, form.contact_phone.data,
+                                       consent=form.consent_collection.data, sms_consent=form.consent_sms.data,
+                                       source="staff", recorded_by=current_user)
+        services.change_contact(institution, contact)
+
+    return _act(0, ContactForm(), action, _("Saved. The previous contact's link no longer works."),
+                back=redirect(url_for("bus.institution", institution_id=institution_id)))
 
 
 @bp.post("/institutions/<int:institution_id>/renew-link")

@@ -184,3 +184,14 @@ def test_someone_else_naming_a_known_institution_does_not_get_its_page(world, cl
     message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "010-5555-6666"))
     assert "/bus/i/" not in message.data["url"]
     assert db.session.scalar(select(BusVisit.status)) == "requested"
+
+
+def test_a_new_contact_person_revokes_the_previous_contacts_link(world, client, login_as):
+    old_link = f"/bus/i/{services.institution_token(world.institution)}"
+    login_as("staff")
+    client.post(f"/bus/institutions/{world.institution.id}/contact",
+                data={"contact_name": "정새담", "contact_phone": "010-3333-4444", "consent_collection": "y"})
+    db.session.expire_all()
+    institution = db.session.get(HostInstitution, world.institution.id)
+    assert institution.contact.phone == "010-3333-4444"
+    assert client.get(old_link).status_code == 404

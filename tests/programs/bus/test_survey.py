@@ -85,3 +85,14 @@ def test_a_survey_without_a_score_asks_for_one(world, client):
 
 def test_a_garbled_survey_link_is_not_found(client, world):
     assert client.get("/bus/s/B.V1.AAAAAAAA.AAAAAAAAAAAAAAAA").status_code == 404
+
+
+def test_a_runs_mean_score_and_comments_are_shown_to_staff(world, client, login_as):
+    visit = world.run(seoul_today())
+    cards = services.issue_survey_cards(visit, 2)
+    services.answer_survey(services.card_code(cards[0]), score=5, comment="로봇이 신기했어요")
+    services.answer_survey(services.card_code(cards[1]), score=4)
+    db.session.commit()
+    login_as("staff")
+    page = client.get(f"/bus/visits/{visit.id}").get_data(as_text=True)
+    assert "4.50" in page and "로봇이 신기했어요" in page
