@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -39,8 +41,7 @@ def apply_errors(form, errors: dict) -> None:
 
 
 class VisitFieldsMixin:
-    day = DateField(_l("Date of the visit"), validators=[InputRequired(_l("Please choose a date."))],
-                    render_kw={"min": ""})
+    day = DateField(_l("Date of the visit"), validators=[InputRequired(_l("Please choose a date."))])
     slot = SelectField(_l("Time"), coerce=int, validators=[InputRequired(_l("Please choose one of the bus's time slots."))])
     programme = SelectField(_l("Programme"), coerce=int, validators=[InputRequired(_l("Please choose a programme."))])
     expected_participants = IntegerField(
@@ -53,7 +54,7 @@ class VisitFieldsMixin:
     def fill_visit_choices(self) -> None:
         self.slot.choices = slot_choices()
         self.programme.choices = programme_choices()
-        self.day.render_kw = {"min": seoul_today().isoformat()}
+        self.day.render_kw = {"min": (seoul_today() + timedelta(days=1)).isoformat()}
 
 
 class ContactFieldsMixin:
