@@ -404,6 +404,11 @@ def _reload(visit_id: int) -> BusVisit:
 
 def approve_visit(visit_id: int, *, by_user=None, notify: bool = True) -> BusVisit:
     """Approve a request; SlotTaken if the bus is already booked then (decided by the unique index)."""
+    visit = db.session.get(BusVisit, visit_id)
+    if visit is not None and visit.status == REQUESTED:
+        reason = closed_reason(visit.bus, visit.day)  # e.g. a day closed after the request came in
+        if reason is not None:
+            raise InvalidVisit({"day": reason})
     _decide(visit_id, (REQUESTED,), status=APPROVED, decided_by_id=getattr(by_user, "id", None),
             decision_reason=None)
     visit = _reload(visit_id)
@@ -448,7 +453,7 @@ def propose_other_date(visit_id: int, *, day: date | None, slot_id: int | None, 
     if errors:
         raise InvalidVisit(errors)
     _decide(visit_id, (REQUESTED, PROPOSED), status=PROPOSED, proposed_day=day, proposed_slot_id=slot.id,
-            proposal_round=visit.proposal_round + 1, decided_by_id=getattr(by_user, "id", None))
+            proposal_round=BusVisit.proposal_round + 1, decided_by_id=getattr(by_user, "id", None))
     visit = _reload(visit_id)
     _notify(visit, "bus.visit_proposed", "proposed", proposed_date=day.isoformat(),
             proposed_time=f"{slot.starts:%H:%M}–{slot.ends:%H:%M}", proposal_url=proposal_url(visit))

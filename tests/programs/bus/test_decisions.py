@@ -118,3 +118,11 @@ def test_a_proposal_for_a_closed_day_is_refused(world):
 def test_a_forged_proposal_link_is_refused(world):
     with pytest.raises(services.BadLink):
         services.read_proposal_token("WzEsMV0.forged")
+
+
+def test_a_request_for_a_day_closed_since_cannot_be_approved(world):
+    visit = world.request(APRIL_15)
+    services.add_blackout(world.bus, APRIL_15, "차량 정비")
+    with pytest.raises(services.InvalidVisit) as caught:
+        services.approve_visit(visit.id)
+    assert "day" in caught.value.errors and visit.status == "requested"
