@@ -114,7 +114,8 @@ def main() -> None:
                 timed("export_xlsx (year)", lambda: reports.export_xlsx(2025, as_of), repeat=3)
             bus_id = bus.id
         client = app.test_client()
-        assert client.post("/login", data={"email": "bench@example.org", "password": "bench-password-1"}).status_code == 302
+        login = {"email": "bench@example.org", "password": "bench-password-1"}
+        assert client.post("/login", data=login).status_code == 302
         assert client.get(f"/bus/calendar?month=2025-05&bus={bus_id}").status_code == 200
         timed("GET /bus/calendar?month=2025-05", lambda: client.get(f"/bus/calendar?month=2025-05&bus={bus_id}"))
         timed("GET /bus/report?year=2025", lambda: client.get("/bus/report?year=2025"), repeat=3)

@@ -42,7 +42,8 @@ def apply_errors(form, errors: dict) -> None:
 
 class VisitFieldsMixin:
     day = DateField(_l("Date of the visit"), validators=[InputRequired(_l("Please choose a date."))])
-    slot = SelectField(_l("Time"), coerce=int, validators=[InputRequired(_l("Please choose one of the bus's time slots."))])
+    slot = SelectField(_l("Time"), coerce=int,
+                       validators=[InputRequired(_l("Please choose one of the bus's time slots."))])
     programme = SelectField(_l("Programme"), coerce=int, validators=[InputRequired(_l("Please choose a programme."))])
     expected_participants = IntegerField(
         _l("Expected participants"),
@@ -70,8 +71,9 @@ class ContactFieldsMixin:
 
 
 class InstitutionFieldsMixin:
-    institution_name = StringField(_l("Institution"), validators=[DataRequired(_l("Please enter the institution's name.")),
-                                                                  Length(max=120)])
+    institution_name = StringField(_l("Institution"),
+                                   validators=[DataRequired(_l("Please enter the institution's name.")),
+                                               Length(max=120)])
     institution_kind = SelectField(_l("Kind of institution"),
                                    validators=[DataRequired(_l("Please choose the kind of institution."))])
     district = SelectField(_l("District"), validators=[DataRequired(_l("Please choose the district."))])
@@ -101,7 +103,8 @@ class LinkedRequestForm(VisitFieldsMixin, FlaskForm):
 class StaffVisitForm(VisitFieldsMixin, FlaskForm):
     """Staff enter a request taken by phone."""
 
-    institution = SelectField(_l("Institution"), coerce=int, validators=[InputRequired(_l("Please choose the institution."))])
+    institution = SelectField(_l("Institution"), coerce=int,
+                              validators=[InputRequired(_l("Please choose the institution."))])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,8 +127,9 @@ class ContactForm(ContactFieldsMixin, FlaskForm):
 
 
 class ReasonForm(FlaskForm):
-    reason = StringField(_l("Reason"), validators=[DataRequired(_l("Please give the reason, so the institution knows why.")),
-                                                   Length(max=300)])
+    reason = StringField(_l("Reason"),
+                         validators=[DataRequired(_l("Please give the reason, so the institution knows why.")),
+                                     Length(max=300)])
 
 
 class ProposeForm(FlaskForm):
@@ -196,7 +200,8 @@ class SeasonForm(FlaskForm):
 
 
 class BusForm(FlaskForm):
-    seats = IntegerField(_l("Seats"), validators=[InputRequired(_l("A bus needs at least one seat.")),
-                                                  NumberRange(min=1, max=200, message=_l("A bus needs at least one seat."))],
+    seats = IntegerField(_l("Seats"),
+                         validators=[InputRequired(_l("A bus needs at least one seat.")),
+                                     NumberRange(min=1, max=200, message=_l("A bus needs at least one seat."))],
                          render_kw={"inputmode": "numeric"})
     weekends = BooleanField(_l("Runs on Saturdays and Sundays too"))

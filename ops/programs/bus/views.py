@@ -17,8 +17,8 @@ from ...core.timeutil import seoul_today
 from ...extensions import db
 from ...passes.qr import qr_svg
 from . import reports, services
-from .forms import (BlackoutForm, BusForm, CardsForm, ContactForm, CountsForm, SeasonForm, InstitutionForm, ParticipantForm, ProposeForm, ReasonForm,
-                    StaffVisitForm, apply_errors)
+from .forms import (BlackoutForm, BusForm, CardsForm, ContactForm, CountsForm, InstitutionForm, ParticipantForm,
+                    ProposeForm, ReasonForm, SeasonForm, StaffVisitForm, apply_errors)
 from .models import AGE_BANDS, APPROVED, VISIT_STATES, Bus, BusSurveyAnswer, BusVisit, HostInstitution
 
 bp = Blueprint("bus", __name__, url_prefix="/bus", template_folder="templates", static_folder="static",
@@ -39,8 +39,8 @@ def _back(visit_id: int):
     return redirect(url_for("bus.visit", visit_id=visit_id))
 
 
-def _act(visit_id: int, form, action, done: str, back=None):
-    """Validate an action's form, run the service, and come back (to the visit) with the outcome.
+def _act(form, action, done: str, back):
+    """Validate an action's form, run the service, commit, and answer with ``back`` and the outcome.
 
     ``action(form)`` may return a warning (a str) to show beside the success message.
     """
@@ -63,7 +63,7 @@ def _act(visit_id: int, form, action, done: str, back=None):
         for errors in form.errors.values():
             for message in errors:
                 flash(message, "error")
-    return back or _back(visit_id)
+    return back
 
 
 @bp.get("/")
@@ -137,57 +137,58 @@ def visit(visit_id: int):
 @role_required(*STAFF)
 def approve(visit_id: int):
     _visit_or_404(visit_id)
-    return _act(visit_id, FlaskForm(), lambda form: services.approve_visit(visit_id, by_user=current_user),
-                _("Approved. The institution's contact is told by text message."))
+    return _act(FlaskForm(), lambda form: services.approve_visit(visit_id, by_user=current_user),
+                _("Approved. The institution's contact is told by text message."), _back(visit_id))
 
 
 @bp.post("/visits/<int:visit_id>/decline")
 @role_required(*STAFF)
 def decline(visit_id: int):
     _visit_or_404(visit_id)
-    return _act(visit_id, ReasonForm(),
+    return _act(ReasonForm(),
                 lambda form: services.decline_visit(visit_id, form.reason.data, by_user=current_user),
-                _("Declined. The institution's contact is told why."))
+                _("Declined. The institution's contact is told why."), _back(visit_id))
 
 
 @bp.post("/visits/<int:visit_id>/cancel")
 @role_required(*STAFF)
 def cancel(visit_id: int):
     _visit_or_404(visit_id)
-    return _act(visit_id, ReasonForm(),
+    return _act(ReasonForm(),
                 lambda form: services.cancel_visit(visit_id, form.reason.data, by_user=current_user),
-                _("Cancelled. The slot is free again."))
+                _("Cancelled. The slot is free again."), _back(visit_id))
 
 
 @bp.post("/visits/<int:visit_id>/propose")
 @role_required(*STAFF)
 def propose(visit_id: int):
     _visit_or_404(visit_id)
-    return _act(visit_id, ProposeForm(),
+    return _act(ProposeForm(),
                 lambda form: services.propose_other_date(visit_id, day=form.day.data, slot_id=form.slot.data,
                                                          by_user=current_user),
-                _("Proposal sent. The contact accepts or refuses it through the link in the message."))
+                _("Proposal sent. The contact accepts or refuses it through the link in the message."),
+                _back(visit_id))
 
 
 @bp.post("/visits/<int:visit_id>/counts")
 @role_required(*STAFF)
 def counts(visit_id: int):
     visit = _visit_or_404(visit_id)
-    return _act(visit_id, CountsForm(),
+    return _act(CountsForm(),
                 lambda form: services.record_counts(visit, {b: getattr(form, f"band_{b}").data or 0
                                                             for b in AGE_BANDS}, by_user=current_user),
-                _("Participants recorded."))
+                _("Participants recorded."), _back(visit_id))
 
 
 @bp.post("/visits/<int:visit_id>/participants")
 @role_required(*STAFF)
 def add_participant(visit_id: int):
     visit = _visit_or_404(visit_id)
-    return _act(visit_id, ParticipantForm(),
+    return _act(ParticipantForm(),
                 lambda form: services.add_participant(visit, name=form.name.data, phone=form.phone.data,
                                                       birth_year=form.birth_year.data, role=form.role.data,
                                                       consent=form.consent_collection.data, by_user=current_user),
-                _("Participant added."))
+                _("Participant added."), _back(visit_id))
 
 
 @bp.post("/visits/<int:visit_id>/participants/<int:participant_id>/remove")
@@ -278,8 +279,8 @@ def change_contact(institution_id: int):
                                        source="staff", recorded_by=current_user)
         services.change_contact(institution, contact)
 
-    return _act(0, ContactForm(), action, _("Saved. The previous contact's link no longer works."),
-                back=redirect(url_for("bus.institution", institution_id=institution_id)))
+    return _act(ContactForm(), action, _("Saved. The previous contact's link no longer works."),
+                redirect(url_for("bus.institution", institution_id=institution_id)))
 
 
 @bp.post("/institutions/<int:institution_id>/renew-link")
@@ -310,14 +311,14 @@ def buses():
 
 def _bus_action(bus_id: int, form, action, done: str):
     bus = _bus_or_404(bus_id)
-    return _act(0, form, lambda form: action(bus, form), done, back=redirect(url_for("bus.buses")))
+    return _act(form, lambda form: action(bus, form), done, redirect(url_for("bus.buses")))
 
 
 @bp.post("/buses/<int:bus_id>")
 @role_required(*STAFF)
 def update_bus(bus_id: int):
     return _bus_action(bus_id, BusForm(), lambda bus, form: services.update_bus(
-        bus, seats=form.seats.data, weekends=form.weekends.data), _("Saved."))
+        bus, seats=form.seats.data, weekends=form.weekends.data), _("Saved."), _back(visit_id))
 
 
 @bp.post("/buses/<int:bus_id>/blackouts")
