@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
@@ -124,21 +125,30 @@ def run_rows(year: int, as_of: date) -> list[dict]:
     return rows
 
 
+# Seoul's five living zones (생활권): the plan asks for hub institutions per region.
+ZONES = {"central": _l("Central"), "northeast": _l("Northeast"), "northwest": _l("Northwest"),
+         "southwest": _l("Southwest"), "southeast": _l("Southeast")}
+
+
 def summary(year: int, as_of: date) -> dict:
-    """Figures for the year in total and per month, institution and district."""
+    """Figures for the year in total and per month, institution, district and region."""
     rows = run_rows(year, as_of)
     total = Figures()
     by_month: dict[int, Figures] = defaultdict(Figures)
     by_institution: dict[tuple, Figures] = defaultdict(Figures)
     by_district: dict[str, Figures] = defaultdict(Figures)
+    by_zone: dict[str, Figures] = {zone: Figures() for zone in ZONES}
     for row in rows:
         total.add(row)
         by_month[row["day"].month].add(row)
         by_institution[(row["institution"], row["district"])].add(row)
         by_district[row["district"]].add(row)
+        district = BY_CODE.get(row["district"])
+        if district is not None:
+            by_zone[district.zone].add(row)
     return {"rows": rows, "total": total, "by_month": dict(sorted(by_month.items())),
             "by_institution": dict(sorted(by_institution.items(), key=lambda kv: (-kv[1].runs, kv[0][0]))),
-            "by_district": dict(sorted(by_district.items(), key=lambda kv: -kv[1].users))}
+            "by_district": dict(sorted(by_district.items(), key=lambda kv: -kv[1].users)), "by_zone": by_zone}
 
 
 def district_label(code: str, locale: str) -> str:
@@ -178,6 +188,10 @@ def export_xlsx(year: int, as_of: date, locale: str = "ko") -> bytes:
     institutions.append([_("Institution"), _("District"), *heads])
     for (name, district), f in data["by_institution"].items():
         institutions.append([name, district_label(district, locale), *figures(f)])
+    zones = book.create_sheet(_("By region"))
+    zones.append([_("Region"), *heads])
+    for zone, f in data["by_zone"].items():
+        zones.append([str(ZONES[zone]), *figures(f)])
     districts = book.create_sheet(_("By district"))
     districts.append([_("District"), *heads])
     for district, f in data["by_district"].items():

@@ -396,7 +396,7 @@ def report():
     year = _year()
     data = reports.summary(year, seoul_today())
     return render_template("bus/report.html", year=year, data=data, locale=_locale(),
-                           district_label=reports.district_label)
+                           district_label=reports.district_label, zones=reports.ZONES)
 
 
 @bp.get("/report.xlsx")

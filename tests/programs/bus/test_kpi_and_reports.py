@@ -57,6 +57,7 @@ def test_summary_groups_runs_by_month_institution_and_district(world):
     assert (data["total"].runs, data["total"].users, data["total"].satisfaction) == (2, 22, 4.0)
     assert {m: f.users for m, f in data["by_month"].items()} == {4: 20, 5: 2}
     assert list(data["by_district"]) == ["seongbuk"]
+    assert (data["by_zone"]["northeast"].runs, data["by_zone"]["central"].runs) == (2, 0)
 
 
 def test_xlsx_export_lists_runs_and_totals(world, client, login_as):
