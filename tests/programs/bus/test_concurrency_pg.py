@@ -61,3 +61,21 @@ def test_one_card_submitted_twice_at_once_is_one_answer(pg_app, pg_world):
     assert sorted(outcomes) == ["already_answered", "already_answered", "ok"]
     db.session.expire_all()
     assert db.session.scalar(select(func.count(BusSurveyAnswer.id))) == 1
+
+
+def test_an_accepted_proposal_and_an_approval_at_once_book_the_slot_once(pg_app, pg_world):
+    wanted, target = date(2025, 4, 15), date(2025, 4, 17)
+    moved = pg_world.request(wanted)
+    services.propose_other_date(moved.id, day=target, slot_id=pg_world.am.id, today=date(2025, 4, 1))
+    direct = pg_world.request(target)
+    db.session.commit()
+    round_ = moved.proposal_round
+
+    def accept():
+        services.answer_proposal(db.session.get(BusVisit, moved.id), round_, accept=True)
+
+    outcomes = race(pg_app, [accept, lambda: services.approve_visit(direct.id)])
+    assert sorted(outcomes) == ["ok", "slot_taken"]
+    db.session.expire_all()
+    booked = db.session.scalars(select(BusVisit).where(BusVisit.status == "approved")).all()
+    assert [(v.day, v.slot_id) for v in booked] == [(target, pg_world.am.id)]
