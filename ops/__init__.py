@@ -21,6 +21,7 @@ AREAS = [
     "ops.kpi",
     "ops.programs.eodina",
     "ops.education",
+    "ops.programs.bus",
 ]
 
 log = logging.getLogger(__name__)
