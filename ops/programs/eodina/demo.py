@@ -12,6 +12,7 @@ from ...people.districts import DISTRICTS
 from .catalog import SKILLS, SLOTS, TOPICS
 from .models import Center, LessonLog, Learner
 
+PLAN_YEAR = 2025
 SURNAMES = "김이박최정강조윤장임한오서신권황안송류홍"
 GIVEN = ["영자", "순자", "정숙", "영숙", "명숙", "옥순", "춘자", "경자", "정희", "말순", "영철", "정호", "상철",
          "영수", "병철", "광수", "종철", "재호", "성환", "문수", "복순", "금자", "용준", "동수"]
@@ -51,7 +52,9 @@ def seed_demo(context: dict) -> list[str]:
             link_instructor_demo(demo_user)
         return []
     today = seoul_today()
-    season = date(today.year, 4, 1) if today >= date(today.year, 4, 1) else date(today.year - 1, 4, 1)
+    # The plan's season (April–November 2025) so that the year's dashboard has figures, plus a few
+    # lessons in the last weeks so that the instructor's phone view has something today.
+    season = date(PLAN_YEAR, 4, 1)
     centers: dict[str, list[Center]] = {}
     for d in DISTRICTS:
         venues = rng.sample(VENUES, 3 if d.code in ("nowon", "songpa", "gangseo") else 2)
@@ -79,15 +82,20 @@ def seed_demo(context: dict) -> list[str]:
     for ins in instructors:
         from .services import my_learners
 
-        for learner, match in my_learners(ins)[:6]:
-            for week in range(rng.randint(0, 3)):
-                log_lesson(ins, learner.id, lesson_date=today - timedelta(days=7 * week + rng.randint(1, 6)),
+        for n, (learner, match) in enumerate(my_learners(ins)[:6]):
+            if n < 4:  # taught in the plan's season
+                first = season + timedelta(days=rng.randint(14, 180))
+                dates = [first + timedelta(days=7 * week) for week in range(rng.randint(1, 5))]
+            else:  # taught lately
+                dates = [today - timedelta(days=7 * week + rng.randint(1, 6)) for week in range(rng.randint(0, 3))]
+            for lesson_date in dates:
+                log_lesson(ins, learner.id, lesson_date=lesson_date,
                            minutes=50, attended=rng.random() < 0.9, topics=learner.topics[:1],
                            skills=rng.sample(list(SKILLS), 2), note="")
     for slug, ko, en, kind in CONTENT:
         save_content(None, slug=slug, title_ko=ko, title_en=en, kind=kind,
                      url=f"https://www.youtube.com/results?search_query={slug}", minutes=rng.randint(3, 15),
-                     produced_on=date(today.year, rng.randint(1, max(today.month, 1)), 10))
+                     produced_on=date(PLAN_YEAR, rng.randint(1, 11), 10))
     if demo_user is not None:
         link_instructor_demo(demo_user)
     db.session.flush()

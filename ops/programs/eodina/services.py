@@ -3,16 +3,16 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, text, update
+from sqlalchemy import case, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ...accounts.models import User
 from ...core.errors import DomainError
-from ...core.timeutil import seoul_today, utcnow
+from ...core.timeutil import seoul_to_utc, seoul_today, utcnow
 from ...extensions import db
 from ...passes.codes import InvalidCode, new_serial, sign_code, verify_code
 from ...people.consent import COLLECTION, SMS_REMINDERS
@@ -367,17 +367,20 @@ def log_lesson(instructor: Instructor, learner_id: int, *, lesson_date: date, mi
                                                              LessonLog.lesson_date == lesson_date))
         return existing, False
     if attended:
-        now = utcnow()
+        # Taught and completed on the lesson's day (noon in Seoul), not when it was typed in:
+        # a lesson logged late, or out of order, still counts in the month and year it was given.
+        held_at = seoul_to_utc(datetime.combine(lesson_date, time(12, 0)))
         db.session.execute(update(Learner).where(Learner.id == learner.id)
                            .values(lessons_attended=Learner.lessons_attended + 1,
-                                   taught_at=func.coalesce(Learner.taught_at, now)))
+                                   taught_at=case((or_(Learner.taught_at.is_(None), Learner.taught_at > held_at),
+                                                   held_at), else_=Learner.taught_at)))
         completed = db.session.execute(update(Learner).where(Learner.id == learner.id,
                                                              Learner.completed_at.is_(None),
                                                              Learner.lessons_attended >= course_lessons())
-                                       .values(completed_at=now))
+                                       .values(completed_at=held_at))
         if completed.rowcount:
             db.session.execute(update(Match).where(Match.id == match.id, Match.ended_at.is_(None))
-                               .values(ended_at=now, end_reason="completed"))
+                               .values(ended_at=utcnow(), end_reason="completed"))
         db.session.refresh(learner)
     return lesson, True
 

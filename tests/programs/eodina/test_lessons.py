@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from ops.core.timeutil import seoul_today
+from ops.core.timeutil import seoul_today, to_seoul
 from ops.extensions import db
 from ops.programs.eodina import services
 from ops.programs.eodina.models import LessonFeedback, LessonLog, Match
@@ -90,6 +90,14 @@ def test_first_attended_lesson_counts_the_learner_as_taught(matched):
     _log(ins, le)
     db.session.refresh(le)
     assert le.taught_at is not None and le.lessons_attended == 1
+
+
+def test_a_lesson_logged_late_counts_on_the_day_it_was_given(matched):
+    ins, le, _c = matched
+    _log(ins, le, days_ago=3)
+    _log(ins, le, days_ago=10)  # an older lesson typed in afterwards moves the first lesson back
+    db.session.refresh(le)
+    assert to_seoul(le.taught_at).date() == seoul_today() - timedelta(days=10)
 
 
 def test_learner_completes_after_the_course_and_frees_the_place(app, matched):

@@ -156,6 +156,14 @@ def test_demo_seed_fills_every_district_and_links_the_demo_instructor(app):
     assert again.exit_code == 0 and "eodina:" not in again.output
 
 
+def test_demo_seed_gives_the_plan_years_dashboard_its_figures(app):
+    app.test_cli_runner().invoke(args=["seed", "demo"])
+    as_of = date(2025, 11, 30)
+    assert METRICS["eodina.instructors_selected"](2025, as_of) == 20
+    assert METRICS["eodina.learners_taught"](2025, as_of) > 0
+    assert METRICS["eodina.centers_per_district"](2025, as_of) >= 2
+
+
 def test_every_page_renders_with_the_demo_data(app, client):
     from ops.accounts.models import User
     from ops.programs.eodina.models import Instructor, Learner, LessonLog, OnlineContent
