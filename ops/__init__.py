@@ -19,6 +19,7 @@ AREAS = [
     "ops.passes",
     "ops.notify",
     "ops.kpi",
+    "ops.events",
 ]
 
 log = logging.getLogger(__name__)
