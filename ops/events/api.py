@@ -67,7 +67,8 @@ def register(slug: str):
     if not isinstance(body, dict):
         return jsonify(errors={"body": _("Send a JSON object.")}), 422
     locale = str(get_locale() or "ko")
-    form = RegistrationForm(formdata=_form_data(body), meta={"csrf": False}).setup(event, locale)
+    form = RegistrationForm(formdata=_form_data(body), meta={"csrf": False}).setup(
+        event, locale, sessions=bool(body.get("sessions")))
     if not form.validate():
         return jsonify(errors={name: messages[0] for name, messages in form.errors.items()}), 422
     try:
@@ -82,10 +83,10 @@ def register(slug: str):
     except services.RegistrationClosed:
         db.session.rollback()
         return api_error(409, "registration_closed")
-    db.session.commit()
     registration = registered.registration
     body = {"id": registration.id, "status": registration.status, "ticket_code": registration.code,
             "ticket_url": services.ticket_url(registration, external=True)}
+    db.session.commit()  # after reading the answer, so that it needs no reload
     if not registered.created:
         body["existing"] = True
     return jsonify(body), 201 if registered.created else 200

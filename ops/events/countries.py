@@ -16,11 +16,12 @@ def country_names(locale: str = "ko") -> dict[str, str]:
             if re.fullmatch(r"[A-Z]{2}", code) and code not in _NOT_COUNTRIES}
 
 
-def country_choices(locale: str = "ko") -> list[tuple[str, str]]:
+@lru_cache(maxsize=4)
+def country_choices(locale: str = "ko") -> tuple[tuple[str, str], ...]:
     """Korea first (most visitors), then every country by name."""
     names = country_names(locale)
     rest = sorted(((c, n) for c, n in names.items() if c != "KR"), key=lambda item: item[1])
-    return [("KR", names["KR"])] + rest
+    return tuple([("KR", names["KR"])] + rest)
 
 
 def country_name(code: str | None, locale: str = "ko") -> str:

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..people.forms import KoreanMobile
-from .countries import country_choices
+from .countries import country_choices, country_names
 
 
 def _strip(value):
@@ -34,7 +34,10 @@ class RegistrationForm(FlaskForm):
                        render_kw={"autocomplete": "email"})
     affiliation = StringField(_l("Organisation (optional)"), filters=[_strip], validators=[Optional(), Length(max=200)],
                               render_kw={"autocomplete": "organization"})
-    country = SelectField(_l("Country"), default="KR", validators=[DataRequired(_l("Please choose your country."))])
+    # validate_choice=False: the country is checked by one dict lookup (validate_country), not by
+    # walking some 250 choices on every registration.
+    country = SelectField(_l("Country"), default="KR", validate_choice=False,
+                          validators=[DataRequired(_l("Please choose your country."))])
     city = StringField(_l("City (optional)"), filters=[_strip], validators=[Optional(), Length(max=100)],
                        render_kw={"autocomplete": "address-level2"})
     ticket_type = SelectField(_l("Ticket type"), validators=[DataRequired(_l("Please choose a ticket type."))])
@@ -43,11 +46,16 @@ class RegistrationForm(FlaskForm):
                            validators=[DataRequired(_l("We need your consent to take the registration."))])
     consent_sms = BooleanField(_l("I would like reminder text messages (optional)"))
 
-    def setup(self, event, locale: str, *, staff: bool = False) -> "RegistrationForm":
+    def validate_country(self, field):
+        if field.data not in country_names("en"):
+            raise ValidationError(_l("Please choose your country."))
+
+    def setup(self, event, locale: str, *, staff: bool = False, sessions: bool = True) -> "RegistrationForm":
+        """Choices for this event; ``sessions=False`` skips loading them when the request names none."""
         self.country.choices = country_choices(locale)
         self.ticket_type.choices = [(t.name, t.label(locale)) for t in event.ticket_types if t.public or staff]
         self.sessions.choices = [(s.id, f"{s.day:%m/%d} {s.starts_at} {s.title(locale)}".strip())
-                                 for s in event.sessions]
+                                 for s in event.sessions] if sessions else []
         if not self.ticket_type.data and self.ticket_type.choices:
             self.ticket_type.data = self.ticket_type.choices[0][0]
         return self

@@ -17,7 +17,7 @@ from ..core.timeutil import seoul_today, to_seoul, utcnow
 from ..extensions import db
 from ..notify.services import queue_message
 from ..passes.capacity import promote_waitlist, release_seat, take_seat
-from ..passes.checkin import AlreadyCheckedIn, perform_checkin
+from ..passes.checkin import AlreadyCheckedIn, admit_once
 from ..passes.codes import SignedCode, sign_code
 from ..passes.models import CheckIn
 from ..passes.scan import ScanOutcome, scan_handler
@@ -175,8 +175,8 @@ def register(event: Event, *, name: str, phone: str, ticket_type: str, consent: 
              by_user=None, now: datetime | None = None) -> Registered:
     """Register one person: a seat if free, else the waiting list (or SoldOut). Same person: same ticket.
 
-    The seat is taken by a conditional UPDATE, last, so the hot ticket-type row is
-    locked only for the end of the transaction. The caller commits.
+    The seat is taken by a conditional UPDATE after the person is found or added, so
+    the hot ticket-type row is locked only for the end of the transaction. The caller commits.
     """
     staff_side = source in ("walk-in", "staff")
     if not consent:
@@ -195,20 +195,24 @@ def register(event: Event, *, name: str, phone: str, ticket_type: str, consent: 
     existing = _live_registration(event.id, key)
     if existing is not None:
         return Registered(existing, False)
-    wanted_sessions = [s for s in event.sessions if s.id in {int(i) for i in session_ids or ()}]
+    wanted_sessions = [s for s in event.sessions if s.id in {int(i) for i in session_ids}] if session_ids else []
     try:
         with db.session.begin_nested():
-            registration = _new_registration(event, chosen, key, name=name, phone=phone, email=email,
-                                             affiliation=affiliation, country=country, city=city, locale=locale,
-                                             source=source, sms_consent=sms_consent, by_user=by_user)
-            for session in wanted_sessions:
-                booking = SessionBooking(registration=registration, session_id=session.id,
-                                         status=CONFIRMED if take_seat(EventSession, session.id) else WAITLISTED)
-                db.session.add(booking)
-            if take_seat(TicketType, chosen.id):
-                registration.status, registration.confirmed_at = CONFIRMED, utcnow()
-            elif not chosen.waitlist:
+            person = _person_with_consent(name, phone, email=email, country=country, sms_consent=sms_consent,
+                                          by_user=by_user)
+            seated = take_seat(TicketType, chosen.id)
+            if not seated and not chosen.waitlist:
                 raise SoldOut()
+            registration = Registration(
+                event=event, ticket_type=chosen, person=person, person_key=key, code=sign_code("T", event.scope).text,
+                status=CONFIRMED if seated else WAITLISTED, confirmed_at=utcnow() if seated else None, name=name,
+                phone_tail=phone_tail(phone), email=email or None, affiliation=affiliation or None,
+                country=(country or "KR").upper(), city=city or None,
+                locale=locale if locale in ("ko", "en") else "ko", source=source)
+            db.session.add(registration)
+            for session in wanted_sessions:
+                db.session.add(SessionBooking(registration=registration, session_id=session.id,
+                                              status=CONFIRMED if take_seat(EventSession, session.id) else WAITLISTED))
             db.session.flush()
     except IntegrityError:
         # The same person registered at the same moment in another request: theirs is the ticket.
@@ -220,22 +224,14 @@ def register(event: Event, *, name: str, phone: str, ticket_type: str, consent: 
     return Registered(registration, True)
 
 
-def _new_registration(event, chosen, key, *, name, phone, email, affiliation, country, city, locale, source,
-                      sms_consent, by_user) -> Registration:
+def _person_with_consent(name, phone, *, email, country, sms_consent, by_user):
     person = find_or_create_person(name, phone, email=email or None, country=(country or "KR").upper(),
                                    allow_foreign=True)
     consent_source = "staff" if by_user is not None else "web"
     record_consent(person, COLLECTION, True, source=consent_source, recorded_by=by_user)
     if sms_consent:
         record_consent(person, SMS_REMINDERS, True, source=consent_source, recorded_by=by_user)
-    registration = Registration(event=event, ticket_type=chosen, person=person, person_key=key,
-                                code=sign_code("T", event.scope).text, status=WAITLISTED, name=name,
-                                phone_tail=phone_tail(phone), email=email or None, affiliation=affiliation or None,
-                                country=(country or "KR").upper(), city=city or None,
-                                locale=locale if locale in ("ko", "en") else "ko", source=source)
-    db.session.add(registration)
-    db.session.flush()
-    return registration
+    return person
 
 
 def ticket_url(registration: Registration, external: bool = False) -> str:
@@ -335,8 +331,8 @@ def admit(code_text: str, *, gate: str | None, by_user, method: str = "scan", lo
         return ScanOutcome("wrong_day", 422, detail=_("This ticket is not valid today."),
                            extra={**extra, "days": days}, **shown)
     try:
-        checkin = perform_checkin(kind=CHECKIN_KIND, subject_id=reg_id, scope_id=event_id, occasion=today,
-                                  gate=gate, by_user=by_user, method=method)
+        checkin_id, _at = admit_once(kind=CHECKIN_KIND, subject_id=reg_id, scope_id=event_id, occasion=today,
+                                     gate=gate, by_user=by_user, method=method)
     except AlreadyCheckedIn as exc:
         first = exc.first
         return ScanOutcome("already_checked_in", 409,
@@ -344,7 +340,7 @@ def admit(code_text: str, *, gate: str | None, by_user, method: str = "scan", lo
                                     time=to_seoul(first.at).strftime("%H:%M"), gate=first.gate or "-"),
                            first_at=first.at, first_gate=first.gate, extra={**extra, "checkin_id": first.id},
                            **shown)
-    return ScanOutcome("ok", 200, detail=_("Welcome!"), extra={**extra, "checkin_id": checkin.id}, **shown)
+    return ScanOutcome("ok", 200, detail=_("Welcome!"), extra={**extra, "checkin_id": checkin_id}, **shown)
 
 
 def _mask(name: str) -> str:
