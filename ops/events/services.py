@@ -5,11 +5,12 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..core.errors import DomainError
@@ -309,13 +310,19 @@ def _ticket_label(label_ko: str, label_en: str, name: str, locale: str) -> str:
     return (label_en if locale == "en" else label_ko) or label_ko or name
 
 
+@lru_cache(maxsize=1)
+def _admit_query():
+    """Built once: everything the door needs about a ticket, in one query by its code."""
+    return (select(Registration.id, Registration.status, Registration.name, Registration.event_id, Event.days,
+                   TicketType.name, TicketType.label_ko, TicketType.label_en)
+            .join(Event, Event.id == Registration.event_id)
+            .join(TicketType, TicketType.id == Registration.ticket_type_id)
+            .where(Registration.code == bindparam("code")))
+
+
 def admit(code_text: str, *, gate: str | None, by_user, method: str = "scan", locale: str = "ko") -> ScanOutcome:
     """Check a ticket in for today: one query to load, one insert to admit (the hot path)."""
-    row = db.session.execute(
-        select(Registration.id, Registration.status, Registration.name, Registration.event_id, Event.days,
-               TicketType.name, TicketType.label_ko, TicketType.label_en)
-        .join(Event, Event.id == Registration.event_id).join(TicketType, TicketType.id == Registration.ticket_type_id)
-        .where(Registration.code == code_text)).first()
+    row = db.session.execute(_admit_query(), {"code": code_text}).first()
     if row is None:
         return ScanOutcome("unknown", 404, detail=_("No ticket with this code."))
     reg_id, status, name, event_id, days, tt_name, label_ko, label_en = row

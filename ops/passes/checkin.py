@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 
 from sqlalchemy import select, text
 
@@ -29,24 +30,29 @@ def live_checkin(kind: str, subject_id: int, occasion: str) -> CheckIn | None:
         CheckIn.undone_at.is_(None)))
 
 
-def _insert_once(values: dict):
-    """INSERT … ON CONFLICT DO NOTHING RETURNING id, at: one round trip, no savepoint.
-
-    The conflict target is the partial unique index on live check-ins, so of two
-    simultaneous scans exactly one row is written; the other gets nothing back.
-    """
-    dialect = db.session.get_bind().dialect.name
+@lru_cache(maxsize=4)
+def _insert_statement(dialect: str):
+    """Built once per dialect: the hot path only binds values to it."""
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     elif dialect == "sqlite":
         from sqlalchemy.dialects.sqlite import insert
     else:  # pragma: no cover - only PostgreSQL and SQLite are supported
         raise RuntimeError(f"unsupported database {dialect}")
-    statement = (insert(CheckIn).values(**values)
-                 .on_conflict_do_nothing(index_elements=["kind", "subject_id", "occasion"],
-                                         index_where=text("undone_at IS NULL"))
-                 .returning(CheckIn.id, CheckIn.at))
-    return db.session.execute(statement).first()
+    return (insert(CheckIn)
+            .on_conflict_do_nothing(index_elements=["kind", "subject_id", "occasion"],
+                                    index_where=text("undone_at IS NULL"))
+            .returning(CheckIn.id, CheckIn.at))
+
+
+def _insert_once(values: dict):
+    """INSERT … ON CONFLICT DO NOTHING RETURNING id, at: one round trip, no savepoint.
+
+    The conflict target is the partial unique index on live check-ins, so of two
+    simultaneous scans exactly one row is written; the other gets nothing back.
+    """
+    statement = _insert_statement(db.session.get_bind().dialect.name)
+    return db.session.execute(statement, values).first()
 
 
 def admit_once(*, kind: str, subject_id: int, scope_id: int, occasion: str, gate: str | None = None,
