@@ -22,9 +22,10 @@ from ..passes.checkin import AlreadyCheckedIn, admit_once
 from ..passes.codes import SignedCode, sign_code
 from ..passes.models import CheckIn
 from ..passes.scan import ScanOutcome, scan_handler
-from ..people.consent import COLLECTION, SMS_REMINDERS
+from ..people.consent import SMS_REMINDERS
 from ..people.phone import InvalidPhone, mask_phone, normalise_phone, phone_tail
 from ..people.services import find_or_create_person, record_consent
+from .consent import EVENT_REGISTRATION
 from .models import (CANCELLED, CONFIRMED, WAITLISTED, Event, EventSession, ExportAudit, Registration,
                      SessionBooking, TicketType)
 
@@ -229,7 +230,7 @@ def _person_with_consent(name, phone, *, email, country, sms_consent, by_user):
     person = find_or_create_person(name, phone, email=email or None, country=(country or "KR").upper(),
                                    allow_foreign=True)
     consent_source = "staff" if by_user is not None else "web"
-    record_consent(person, COLLECTION, True, source=consent_source, recorded_by=by_user)
+    record_consent(person, EVENT_REGISTRATION, True, source=consent_source, recorded_by=by_user)
     if sms_consent:
         record_consent(person, SMS_REMINDERS, True, source=consent_source, recorded_by=by_user)
     return person

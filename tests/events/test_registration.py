@@ -8,7 +8,7 @@ from ops.events import services
 from ops.events.models import Registration, TicketType
 from ops.extensions import db
 from ops.notify.models import OutboxMessage
-from ops.people.consent import COLLECTION
+from ops.events.consent import EVENT_REGISTRATION
 from ops.people.models import Consent
 from tests.events.conftest import make_event, register_one, registrant
 
@@ -42,7 +42,7 @@ def test_registration_api_answers_201_with_the_ticket(client, event):
 def test_registration_records_consent_and_queues_the_ticket_message(client, event):
     client.post(URL, json=registrant(1))
     registration = db.session.scalar(select(Registration))
-    assert db.session.scalar(select(Consent.purpose).where(Consent.person_id == registration.person_id)) == COLLECTION
+    assert db.session.scalar(select(Consent.purpose).where(Consent.person_id == registration.person_id)) == EVENT_REGISTRATION
     message = db.session.scalar(select(OutboxMessage))
     assert (message.template, message.purpose, message.recipient) == ("events.ticket", "service", "010-2000-0001")
 
