@@ -398,9 +398,10 @@ def live_numbers(event: Event, day: str | None = None) -> dict:
     live = (CheckIn.kind == CHECKIN_KIND, CheckIn.scope_id == event.id, CheckIn.undone_at.is_(None))
     by_day = dict(db.session.execute(select(CheckIn.occasion, func.count()).where(*live)
                                      .group_by(CheckIn.occasion)).all())
-    gate_filter = (CheckIn.occasion == day,) if day else ()
+    today = today_for_checkin()
+    day = day if day in event.days else (today if today in event.days else event.days[0])
     by_gate = dict(db.session.execute(select(func.coalesce(CheckIn.gate, "-"), func.count())
-                                      .where(*live, *gate_filter).group_by(CheckIn.gate)).all())
+                                      .where(*live, CheckIn.occasion == day).group_by(CheckIn.gate)).all())
     checked_by_type = dict(db.session.execute(
         select(Registration.ticket_type_id, func.count(func.distinct(CheckIn.subject_id)))
         .join(Registration, Registration.id == CheckIn.subject_id).where(*live)
@@ -414,7 +415,6 @@ def live_numbers(event: Event, day: str | None = None) -> dict:
         .join(Registration, Registration.id == CheckIn.subject_id).where(*live)
         .group_by(Registration.country)).all())
     checked_people = db.session.scalar(select(func.count(func.distinct(CheckIn.subject_id))).where(*live)) or 0
-    day = day or (today_for_checkin() if today_for_checkin() in event.days else event.days[0])
     arrivals = Counter()
     for (at,) in db.session.execute(select(CheckIn.at).where(*live, CheckIn.occasion == day)):
         local = to_seoul(at)

@@ -196,3 +196,25 @@ def test_pages_show_the_event_to_staff(client, event, login_as, path):
     login_as("staff")
     response = client.get(path)
     assert response.status_code == 200 and "스마트라이프위크" in response.get_data(as_text=True)
+
+
+def test_ticket_qr_decodes_to_the_ticket_code(client, event):
+    import zxingcpp
+    from PIL import Image
+
+    registration = register_one(event, 1)
+    image = Image.open(io.BytesIO(client.get(f"/qr/{registration.code}.png").data))
+    assert [r.text for r in zxingcpp.read_barcodes(image)] == [registration.code]
+
+
+def test_scanner_serves_its_own_qr_decoder_for_browsers_without_barcodedetector(client, app):
+    response = client.get("/static/passes/vendor/jsqr/jsQR.js")
+    assert response.status_code == 200 and b"jsQR" in response.data
+
+
+def test_registration_not_yet_open_shows_when_it_opens(client, app):
+    from ops.core.timeutil import utcnow
+
+    make_event(registration_opens_at=utcnow() + timedelta(days=3))
+    response = client.post("/e/slw-2025", data=FORM)
+    assert response.status_code == 422 and db.session.scalar(select(func.count(Registration.id))) == 0
