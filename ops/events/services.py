@@ -65,7 +65,11 @@ class AlreadyCancelled(DomainError):
 # --- Events ---------------------------------------------------------------------------------
 
 def event_by_slug(slug: str) -> Event | None:
-    return db.session.scalar(select(Event).where(Event.slug == (slug or "").strip().lower()))
+    """The event with its ticket types, in one query (every page and registration needs both)."""
+    from sqlalchemy.orm import joinedload
+
+    return db.session.execute(select(Event).where(Event.slug == (slug or "").strip().lower())
+                              .options(joinedload(Event.ticket_types))).unique().scalar_one_or_none()
 
 
 def create_event(*, slug: str, title_ko: str, days: list[date], title_en: str = "", programme: str | None = None,

@@ -42,11 +42,21 @@
     });
   }
 
+  /* Codes wait in line: a handheld scanner can fire the next code before the last answer is back. */
+  var waiting = [];
+
   function checkIn(code) {
     code = (code || "").trim();
+    if (!code) { return; }
+    waiting.push(code);
+    if (!busy) { next(); }
+  }
+
+  function next() {
+    var code = waiting.shift();
+    if (code === undefined) { busy = false; codeInput.focus(); return; }
     var gate = gateInput.value.trim();
-    if (!code || busy) { return; }
-    if (!gate) { show("bad", T.gate_needed); play("bad"); gateInput.focus(); return; }
+    if (!gate) { waiting = []; busy = false; show("bad", T.gate_needed); play("bad"); gateInput.focus(); return; }
     localStorage.setItem("ops-scan-gate", gate);
     busy = true;
     post(U.checkin, {code: code, gate: gate}).then(function (answer) {
@@ -59,14 +69,14 @@
       play(kind);
     }).catch(function () {
       show("bad", T.error); play("bad");
-    }).then(function () {
-      busy = false; codeInput.value = ""; codeInput.focus();
-    });
+    }).then(next);
   }
 
   document.getElementById("scan-form").addEventListener("submit", function (event) {
     event.preventDefault();
-    checkIn(codeInput.value);
+    var code = codeInput.value;
+    codeInput.value = "";  // cleared at once, ready for the next code
+    checkIn(code);
   });
 
   undoButton.addEventListener("click", function () {
