@@ -127,6 +127,9 @@ def add_ticket_type(event: Event, *, name: str, capacity: int | None = None, wai
 
 def change_ticket_type(ticket_type: TicketType, *, capacity: int | None, waitlist: bool) -> list[Registration]:
     """New capacity or waiting-list choice; more seats promote the waiting list at once."""
+    # The row is locked so that no registration takes a seat between the check and the change.
+    db.session.execute(select(TicketType).where(TicketType.id == ticket_type.id).with_for_update()
+                       .execution_options(populate_existing=True))
     if capacity is not None and capacity < ticket_type.taken:
         raise InvalidEvent({"capacity": _("%(n)s seats are already taken.", n=ticket_type.taken)})
     ticket_type.capacity, ticket_type.waitlist = capacity, bool(waitlist)

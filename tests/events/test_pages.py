@@ -218,3 +218,14 @@ def test_registration_not_yet_open_shows_when_it_opens(client, app):
     make_event(registration_opens_at=utcnow() + timedelta(days=3))
     response = client.post("/e/slw-2025", data=FORM)
     assert response.status_code == 422 and db.session.scalar(select(func.count(Registration.id))) == 0
+
+
+def test_capacity_cannot_drop_below_the_seats_taken(client, app, login_as):
+    event = make_event(capacity=5)
+    register_one(event, 1)
+    register_one(event, 2)
+    login_as("staff")
+    client.post(f"/events/manage/slw-2025/ticket-types/{event.ticket_types[0].id}", data={"capacity": "1",
+                                                                                         "waitlist": "y"})
+    db.session.expire_all()
+    assert event.ticket_types[0].capacity == 5
