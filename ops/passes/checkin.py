@@ -1,8 +1,10 @@
 """The check-in engine: one admission per pass and occasion, decided by the database."""
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from datetime import datetime
+from functools import lru_cache
+
+from sqlalchemy import select, text
 
 from ..core.errors import DomainError
 from ..core.timeutil import utcnow
@@ -28,26 +30,62 @@ def live_checkin(kind: str, subject_id: int, occasion: str) -> CheckIn | None:
         CheckIn.undone_at.is_(None)))
 
 
+@lru_cache(maxsize=4)
+def _insert_statement(dialect: str):
+    """Built once per dialect: the hot path only binds values to it."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - only PostgreSQL and SQLite are supported
+        raise RuntimeError(f"unsupported database {dialect}")
+    return (insert(CheckIn)
+            .on_conflict_do_nothing(index_elements=["kind", "subject_id", "occasion"],
+                                    index_where=text("undone_at IS NULL"))
+            .returning(CheckIn.id, CheckIn.at))
+
+
+def _insert_once(values: dict):
+    """INSERT … ON CONFLICT DO NOTHING RETURNING id, at: one round trip, no savepoint.
+
+    The conflict target is the partial unique index on live check-ins, so of two
+    simultaneous scans exactly one row is written; the other gets nothing back.
+    """
+    statement = _insert_statement(db.session.get_bind().dialect.name)
+    return db.session.execute(statement, values).first()
+
+
+def admit_once(*, kind: str, subject_id: int, scope_id: int, occasion: str, gate: str | None = None,
+               by_user=None, method: str = "scan") -> tuple[int, datetime]:
+    """The hot path of every scanner: admit once per occasion; ``(id, at)`` or AlreadyCheckedIn.
+
+    The caller has already checked the area's own rules (right day, confirmed, not
+    cancelled) and commits.
+    """
+    values = dict(kind=kind, subject_id=subject_id, scope_id=scope_id, occasion=str(occasion),
+                  gate=(gate or "")[:60] or None, method=method, by_user_id=getattr(by_user, "id", None), at=utcnow())
+    row = _insert_once(values)
+    if row is None:
+        first = live_checkin(kind, subject_id, str(occasion))
+        if first is None:  # the other scan was undone in between: this one may go in
+            row = _insert_once(values)
+            if row is None:
+                raise AlreadyCheckedIn(live_checkin(kind, subject_id, str(occasion)))
+        else:
+            raise AlreadyCheckedIn(first)
+    return row.id, row.at
+
+
 def perform_checkin(*, kind: str, subject_id: int, scope_id: int, occasion: str, gate: str | None = None,
                     by_user=None, method: str = "scan") -> CheckIn:
     """Admit a pass once for an occasion; raise AlreadyCheckedIn with the first admission.
 
-    The insert races safely: the partial unique index lets exactly one of two
-    simultaneous scans through. The caller has already checked the area's own rules
-    (right day, confirmed, not cancelled) and commits.
+    Exactly one of two simultaneous scans succeeds (see admit_once). The caller has
+    already checked the area's own rules and commits.
     """
-    checkin = CheckIn(kind=kind, subject_id=subject_id, scope_id=scope_id, occasion=str(occasion),
-                      gate=(gate or "")[:60] or None, method=method, by_user_id=getattr(by_user, "id", None))
-    try:
-        with db.session.begin_nested():
-            db.session.add(checkin)
-            db.session.flush()
-    except IntegrityError:
-        first = live_checkin(kind, subject_id, str(occasion))
-        if first is None:  # the other scan was undone in between; the caller may retry
-            raise
-        raise AlreadyCheckedIn(first) from None
-    return checkin
+    checkin_id, _at = admit_once(kind=kind, subject_id=subject_id, scope_id=scope_id, occasion=occasion, gate=gate,
+                                 by_user=by_user, method=method)
+    return db.session.get(CheckIn, checkin_id)
 
 
 def undo_checkin(checkin: CheckIn, *, by_user=None, reason: str | None = None) -> CheckIn:

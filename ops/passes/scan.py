@@ -50,3 +50,23 @@ def scan_handler(kind: str):
         return fn
 
     return decorator
+
+
+# --- Contexts of the scanner page -------------------------------------------------------------
+# The page is generic: ``/scan?gate=Hall%20A&context=events:slw-2025``. An area may register
+# what its contexts add: a title, a search endpoint for manual look-up at the door
+# (GET ``search_url?q=…`` → ``{"results": [{"code", "name", "label", "detail"}]}``) and links
+# (e.g. walk-in registration, live numbers).
+
+@dataclass
+class ScanContext:
+    title: Callable[[str], str | None]  # None: no such context (the page then ignores it)
+    search_url: Callable[[str], str] | None = None
+    links: Callable[[str], list[tuple[str, str]]] | None = None
+
+
+SCAN_CONTEXTS: dict[str, ScanContext] = {}
+
+
+def scan_context(area: str, context: ScanContext) -> None:
+    SCAN_CONTEXTS[area] = context

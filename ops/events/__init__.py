@@ -1,0 +1,35 @@
+"""Events: Smart Life Week and AI Festa registration, signed QR tickets, check-in at the door."""
+
+
+def init_app(app) -> None:
+    from flask import url_for
+    from flask_babel import lazy_gettext as _l
+
+    from ..accounts.roles import STAFF
+    from ..core.demo import register_seeder
+    from ..core.nav import Tile, register_tile
+    from ..extensions import csrf
+    from ..passes.scan import ScanContext, scan_context
+    from . import api, demo, kpi, models, reminders, services, views  # noqa: F401 (tables, handlers, metrics)
+
+    app.register_blueprint(views.bp)
+    csrf.exempt(api.bp)  # public registration has no session; staff routes check CSRF in api_role_required
+    app.register_blueprint(api.bp)
+    register_tile(Tile("events.index", _l("Events"), _l("Smart Life Week, AI Festa: register and get your ticket"),
+                       (), order=20))
+    register_tile(Tile("events.manage", _l("Manage events"), _l("Events, ticket types, live numbers, export"),
+                       STAFF, order=31))
+    register_seeder(40, "events", demo.seed)
+
+    def title(slug: str):
+        from flask_babel import get_locale
+
+        event = services.event_by_slug(slug)
+        return event.title(str(get_locale() or "ko")) if event else None
+
+    def links(slug: str):
+        return [(str(_l("Walk-in registration")), url_for("events.walk_in", slug=slug)),
+                (str(_l("Live numbers")), url_for("events.live", slug=slug))]
+
+    scan_context("events", ScanContext(title=title, search_url=lambda slug: url_for("events_api.search", slug=slug),
+                                       links=links))

@@ -1,0 +1,112 @@
+"""Events JSON API: create events (staff), register (public), numbers and door search (staff)."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, jsonify, request
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+
+from ..accounts.roles import STAFF, api_role_required
+from ..core.api import api_error
+from ..extensions import db
+from . import services
+from .forms import RegistrationForm
+from .schemas import event_payload
+
+bp = Blueprint("events_api", __name__, url_prefix="/api/v1")
+
+
+def _event_or_404(slug: str):
+    return services.event_by_slug(slug) or abort(404)
+
+
+def _event_json(event) -> dict:
+    return {"id": event.id, "slug": event.slug, "title": event.title_ko, "title_en": event.title_en,
+            "days": event.days, "venue": event.venue_ko,
+            "ticket_types": [{"name": t.name, "capacity": t.capacity, "taken": t.taken, "waitlist": t.waitlist}
+                             for t in event.ticket_types],
+            "sessions": [{"id": s.id, "title": s.title_ko, "day": s.day.isoformat(), "capacity": s.capacity}
+                         for s in event.sessions]}
+
+
+@bp.post("/events")
+@api_role_required(*STAFF)
+def create_event():
+    fields, errors = event_payload(request.get_json(silent=True))
+    if errors:
+        return jsonify(errors=errors), 422
+    try:
+        event = services.create_event(**fields)
+    except services.InvalidEvent as exc:
+        db.session.rollback()
+        return jsonify(errors=exc.errors), 422
+    db.session.commit()
+    return jsonify(_event_json(event)), 201
+
+
+def _form_data(body: dict) -> MultiDict:
+    """The JSON body as form data, so the public form's own validators check it."""
+    data = MultiDict()
+    for key, value in body.items():
+        if key == "sessions" and isinstance(value, list):
+            for item in value:
+                data.add(key, str(item))
+        elif isinstance(value, bool):
+            if value:
+                data.add(key, "y")
+        elif value is not None and not isinstance(value, (dict, list)):
+            data.add(key, str(value))
+    return data
+
+
+@bp.post("/events/<slug>/registrations")
+def register(slug: str):
+    """Public registration: 201 with the ticket, 422 with the errors, 409 when sold out."""
+    event = _event_or_404(slug)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return jsonify(errors={"body": _("Send a JSON object.")}), 422
+    locale = str(get_locale() or "ko")
+    form = RegistrationForm(formdata=_form_data(body), meta={"csrf": False}).setup(
+        event, locale, sessions=bool(body.get("sessions")))
+    if not form.validate():
+        return jsonify(errors={name: messages[0] for name, messages in form.errors.items()}), 422
+    try:
+        registered = services.register(event, locale=str(body.get("locale") or locale), source="api",
+                                       **form.service_fields())
+    except services.InvalidRegistration as exc:
+        db.session.rollback()
+        return jsonify(errors={k: str(v) for k, v in exc.errors.items()}), 422
+    except services.SoldOut:
+        db.session.rollback()
+        return api_error(409, "sold_out")
+    except services.RegistrationClosed:
+        db.session.rollback()
+        return api_error(409, "registration_closed")
+    registration = registered.registration
+    body = {"id": registration.id, "status": registration.status, "ticket_code": registration.code,
+            "ticket_url": services.ticket_url(registration, external=True)}
+    db.session.commit()  # after reading the answer, so that it needs no reload
+    if not registered.created:
+        body["existing"] = True
+    return jsonify(body), 201 if registered.created else 200
+
+
+@bp.get("/events/<slug>/numbers")
+@api_role_required(*STAFF)
+def numbers(slug: str):
+    event = _event_or_404(slug)
+    return jsonify(services.live_numbers(event, request.args.get("day") or None))
+
+
+@bp.get("/events/<slug>/search")
+@api_role_required(*STAFF)
+def search(slug: str):
+    """Door search by name or last 4 phone digits, for the scanner page."""
+    event = _event_or_404(slug)
+    locale = str(get_locale() or "ko")
+    results = []
+    for r in services.search_registrations(event, request.args.get("q", "")):
+        results.append({"code": r.code, "name": r.masked_name, "label": r.ticket_type.label(locale),
+                        "detail": f"{str(services.status_label(r.status))} · ****{r.phone_tail}", "status": r.status})
+    return jsonify(results=results)

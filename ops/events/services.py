@@ -1,0 +1,496 @@
+"""Events: creating events, registering (never oversold), cancelling, checking in, numbers and export."""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from ..core.errors import DomainError
+from ..core.timeutil import seoul_today, to_seoul, utcnow
+from ..extensions import db
+from ..notify.services import queue_message
+from ..passes.capacity import promote_waitlist, release_seat, take_seat
+from ..passes.checkin import AlreadyCheckedIn, admit_once
+from ..passes.codes import SignedCode, sign_code
+from ..passes.models import CheckIn
+from ..passes.scan import ScanOutcome, scan_handler
+from ..people.consent import SMS_REMINDERS
+from ..people.phone import InvalidPhone, mask_phone, normalise_phone, phone_tail
+from ..people.services import find_or_create_person, record_consent
+from .consent import EVENT_REGISTRATION
+from .models import (CANCELLED, CONFIRMED, WAITLISTED, Event, EventSession, ExportAudit, Registration,
+                     SessionBooking, TicketType)
+
+CHECKIN_KIND = "ticket"
+
+
+class InvalidInput(DomainError):
+    """Bad input, with a message per field in the user's language."""
+
+    code = "invalid"
+
+    def __init__(self, errors: dict):
+        super().__init__(", ".join(errors))
+        self.errors = errors
+
+
+class InvalidEvent(InvalidInput):
+    pass
+
+
+class InvalidRegistration(InvalidInput):
+    pass
+
+
+class SoldOut(DomainError):
+    code = "sold_out"
+
+
+class RegistrationClosed(DomainError):
+    code = "registration_closed"
+
+
+class AlreadyCancelled(DomainError):
+    code = "cancelled"
+
+
+# --- Events ---------------------------------------------------------------------------------
+
+def event_by_slug(slug: str) -> Event | None:
+    return db.session.scalar(select(Event).where(Event.slug == (slug or "").strip().lower()))
+
+
+def create_event(*, slug: str, title_ko: str, days: list[date], title_en: str = "", programme: str | None = None,
+                 venue_ko: str = "", venue_en: str = "", address: str = "", directions_ko: str = "",
+                 directions_en: str = "", registration_opens_at: datetime | None = None,
+                 registration_closes_at: datetime | None = None, ticket_types: list[dict] = (),
+                 sessions: list[dict] = ()) -> Event:
+    """Add an event with its ticket types and sessions; the caller commits."""
+    slug = (slug or "").strip().lower()
+    if event_by_slug(slug) is not None:
+        raise InvalidEvent({"slug": _("This address is already used by another event.")})
+    days = sorted(set(days))
+    event = Event(slug=slug, title_ko=title_ko, title_en=title_en or "", programme=programme or None,
+                  venue_ko=venue_ko or "", venue_en=venue_en or "", address=address or "",
+                  directions_ko=directions_ko or "", directions_en=directions_en or "",
+                  days=[d.isoformat() for d in days], first_day=days[0], last_day=days[-1],
+                  registration_opens_at=registration_opens_at, registration_closes_at=registration_closes_at)
+    db.session.add(event)
+    for position, spec in enumerate(ticket_types):
+        add_ticket_type(event, position=position, **spec)
+    for spec in sessions:
+        add_session(event, **spec)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:  # the same slug created a moment ago by someone else
+        raise InvalidEvent({"slug": _("This address is already used by another event.")}) from None
+    return event
+
+
+def update_event(event: Event, *, days: list[date] | None = None, **fields) -> Event:
+    for name, value in fields.items():
+        if name in {"title_ko", "title_en", "programme", "venue_ko", "venue_en", "address", "directions_ko",
+                    "directions_en", "registration_opens_at", "registration_closes_at"}:
+            setattr(event, name, value)
+    if days:
+        days = sorted(set(days))
+        event.days, event.first_day, event.last_day = [d.isoformat() for d in days], days[0], days[-1]
+    db.session.flush()
+    return event
+
+
+def add_ticket_type(event: Event, *, name: str, capacity: int | None = None, waitlist: bool = True,
+                    label_ko: str = "", label_en: str = "", public: bool = True, position: int | None = None
+                    ) -> TicketType:
+    name = (name or "").strip().lower()
+    if any(t.name == name for t in event.ticket_types):
+        raise InvalidEvent({"name": _("This event already has a ticket type with that name.")})
+    ticket_type = TicketType(name=name, capacity=capacity, waitlist=bool(waitlist), label_ko=label_ko or "",
+                             label_en=label_en or "", public=bool(public), taken=0,
+                             position=len(event.ticket_types) if position is None else position)
+    event.ticket_types.append(ticket_type)
+    return ticket_type
+
+
+def change_ticket_type(ticket_type: TicketType, *, capacity: int | None, waitlist: bool) -> list[Registration]:
+    """New capacity or waiting-list choice; more seats promote the waiting list at once."""
+    if capacity is not None and capacity < ticket_type.taken:
+        raise InvalidEvent({"capacity": _("%(n)s seats are already taken.", n=ticket_type.taken)})
+    ticket_type.capacity, ticket_type.waitlist = capacity, bool(waitlist)
+    db.session.flush()
+    return _promote(ticket_type.id)
+
+
+def add_session(event: Event, *, title_ko: str, day: date, title_en: str = "", starts_at: str = "",
+                room: str = "", capacity: int | None = None) -> EventSession:
+    if day.isoformat() not in event.days:
+        raise InvalidEvent({"day": _("A session must be on one of the event's days.")})
+    session = EventSession(title_ko=title_ko, title_en=title_en or "", day=day, starts_at=starts_at or "",
+                           room=room or "", capacity=capacity, taken=0)
+    event.sessions.append(session)
+    return session
+
+
+def registration_state(event: Event, now: datetime | None = None) -> str:
+    """"open", "not_yet" or "closed" (also closed once the last day is over)."""
+    now = now or utcnow()
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return "not_yet"
+    if event.registration_closes_at and now >= event.registration_closes_at:
+        return "closed"
+    if to_seoul(now).date() > event.last_day:
+        return "closed"
+    return "open"
+
+
+# --- Registration -----------------------------------------------------------------------------
+
+@dataclass
+class Registered:
+    registration: Registration
+    created: bool
+
+
+def person_key(name: str, phone: str) -> str:
+    """Same name and same phone: the same person (as in ops.people), as a fixed-length key."""
+    cleaned = " ".join((name or "").split()).casefold()
+    return hashlib.sha256(f"{cleaned}|{phone}".encode()).hexdigest()
+
+
+def _live_registration(event_id: int, key: str) -> Registration | None:
+    return db.session.scalar(select(Registration).where(
+        Registration.event_id == event_id, Registration.person_key == key, Registration.status != CANCELLED))
+
+
+def register(event: Event, *, name: str, phone: str, ticket_type: str, consent: bool, email: str | None = None,
+             affiliation: str | None = None, country: str | None = "KR", city: str | None = None,
+             sms_consent: bool = False, locale: str = "ko", session_ids=(), source: str = "web",
+             by_user=None, now: datetime | None = None) -> Registered:
+    """Register one person: a seat if free, else the waiting list (or SoldOut). Same person: same ticket.
+
+    The seat is taken by a conditional UPDATE after the person is found or added, so
+    the hot ticket-type row is locked only for the end of the transaction. The caller commits.
+    """
+    staff_side = source in ("walk-in", "staff")
+    if not consent:
+        raise InvalidRegistration({"consent": _("We need your consent to take the registration.")})
+    if not staff_side and registration_state(event, now) != "open":
+        raise RegistrationClosed()
+    chosen = next((t for t in event.ticket_types if t.name == (ticket_type or "").strip().lower()), None)
+    if chosen is None or (not chosen.public and not staff_side):
+        raise InvalidRegistration({"ticket_type": _("Please choose a ticket type.")})
+    try:
+        phone = normalise_phone(phone, allow_foreign=True)
+    except InvalidPhone as exc:
+        raise InvalidRegistration({"phone": str(exc.message)}) from None
+    name = " ".join((name or "").split())
+    key = person_key(name, phone)
+    existing = _live_registration(event.id, key)
+    if existing is not None:
+        return Registered(existing, False)
+    wanted_sessions = [s for s in event.sessions if s.id in {int(i) for i in session_ids}] if session_ids else []
+    try:
+        with db.session.begin_nested():
+            person = _person_with_consent(name, phone, email=email, country=country, sms_consent=sms_consent,
+                                          by_user=by_user)
+            seated = take_seat(TicketType, chosen.id)
+            if not seated and not chosen.waitlist:
+                raise SoldOut()
+            registration = Registration(
+                event=event, ticket_type=chosen, person=person, person_key=key, code=sign_code("T", event.scope).text,
+                status=CONFIRMED if seated else WAITLISTED, confirmed_at=utcnow() if seated else None, name=name,
+                phone_tail=phone_tail(phone), email=email or None, affiliation=affiliation or None,
+                country=(country or "KR").upper(), city=city or None,
+                locale=locale if locale in ("ko", "en") else "ko", source=source)
+            db.session.add(registration)
+            for session in wanted_sessions:
+                db.session.add(SessionBooking(registration=registration, session_id=session.id,
+                                              status=CONFIRMED if take_seat(EventSession, session.id) else WAITLISTED))
+            db.session.flush()
+    except IntegrityError:
+        # The same person registered at the same moment in another request: theirs is the ticket.
+        existing = _live_registration(event.id, key)
+        if existing is None:
+            raise
+        return Registered(existing, False)
+    _queue_registration_news(registration)
+    return Registered(registration, True)
+
+
+def _person_with_consent(name, phone, *, email, country, sms_consent, by_user):
+    person = find_or_create_person(name, phone, email=email or None, country=(country or "KR").upper(),
+                                   allow_foreign=True)
+    consent_source = "staff" if by_user is not None else "web"
+    record_consent(person, EVENT_REGISTRATION, True, source=consent_source, recorded_by=by_user)
+    if sms_consent:
+        record_consent(person, SMS_REMINDERS, True, source=consent_source, recorded_by=by_user)
+    return person
+
+
+def ticket_url(registration: Registration, external: bool = False) -> str:
+    # Built by hand: it is also needed outside requests (CLI seeding, reminder sources in workers).
+    path = f"/t/{registration.code}"
+    if external:
+        return current_app.config["OPS_BASE_URL"].rstrip("/") + path
+    return path
+
+
+def _message_data(registration: Registration) -> dict:
+    event = registration.event
+    return {"event": event.title(registration.locale), "name": registration.name,
+            "url": ticket_url(registration, external=True), "venue": event.venue(registration.locale),
+            "days": _days_text(event)}
+
+
+def _days_text(event: Event) -> str:
+    first, last = event.first_day, event.last_day
+    return first.strftime("%Y-%m-%d") if first == last else f"{first:%Y-%m-%d}~{last:%m-%d}"
+
+
+def _queue_registration_news(registration: Registration) -> None:
+    if registration.status == CONFIRMED:
+        template, key = "events.ticket", f"event-ticket:{registration.id}"
+    else:
+        template, key = "events.waitlisted", f"event-waitlisted:{registration.id}"
+    queue_message(template=template, dedup_key=key, person=registration.person, recipient=registration.person.phone,
+                  data=_message_data(registration), locale=registration.locale, purpose="service")
+
+
+def registration_by_code(code: str) -> Registration | None:
+    return db.session.scalar(select(Registration).where(Registration.code == (code or "").strip().upper()))
+
+
+def _promote(ticket_type_id: int) -> list[Registration]:
+    promoted = promote_waitlist(TicketType, ticket_type_id, Registration, Registration.ticket_type_id)
+    for registration in promoted:
+        registration.confirmed_at = utcnow()
+        queue_message(template="events.promoted", dedup_key=f"event-promoted:{registration.id}",
+                      person=registration.person, recipient=registration.person.phone,
+                      data=_message_data(registration), locale=registration.locale, purpose="service")
+    return promoted
+
+
+def cancel_registration(registration: Registration) -> list[Registration]:
+    """Cancel a ticket; its seat goes at once to the first in line (who is told). Returns those promoted."""
+    locked = db.session.scalar(select(Registration).where(Registration.id == registration.id)
+                               .with_for_update().execution_options(populate_existing=True))
+    if locked.status == CANCELLED:
+        raise AlreadyCancelled()
+    was_confirmed = locked.status == CONFIRMED
+    locked.status, locked.cancelled_at = CANCELLED, utcnow()
+    for booking in locked.bookings:
+        if booking.status == CONFIRMED:
+            release_seat(EventSession, booking.session_id)
+            booking.status = CANCELLED
+            promote_waitlist(EventSession, booking.session_id, SessionBooking, SessionBooking.session_id)
+        else:
+            booking.status = CANCELLED
+    db.session.flush()
+    if not was_confirmed:
+        return []
+    release_seat(TicketType, locked.ticket_type_id)
+    return _promote(locked.ticket_type_id)
+
+
+# --- Check-in -----------------------------------------------------------------------------------
+
+def today_for_checkin() -> str:
+    return seoul_today().isoformat()
+
+
+def _ticket_label(label_ko: str, label_en: str, name: str, locale: str) -> str:
+    return (label_en if locale == "en" else label_ko) or label_ko or name
+
+
+@lru_cache(maxsize=1)
+def _admit_query():
+    """Built once: everything the door needs about a ticket, in one query by its code."""
+    return (select(Registration.id, Registration.status, Registration.name, Registration.event_id, Event.days,
+                   TicketType.name, TicketType.label_ko, TicketType.label_en)
+            .join(Event, Event.id == Registration.event_id)
+            .join(TicketType, TicketType.id == Registration.ticket_type_id)
+            .where(Registration.code == bindparam("code")))
+
+
+def admit(code_text: str, *, gate: str | None, by_user, method: str = "scan", locale: str = "ko") -> ScanOutcome:
+    """Check a ticket in for today: one query to load, one insert to admit (the hot path)."""
+    row = db.session.execute(_admit_query(), {"code": code_text}).first()
+    if row is None:
+        return ScanOutcome("unknown", 404, detail=_("No ticket with this code."))
+    reg_id, status, name, event_id, days, tt_name, label_ko, label_en = row
+    shown = dict(name=_mask(name), label=_ticket_label(label_ko, label_en, tt_name, locale))
+    extra = {"registration_id": reg_id, "ticket_type": tt_name}
+    if status == CANCELLED:
+        return ScanOutcome("cancelled", 422, detail=_("This ticket was cancelled."), extra=extra, **shown)
+    if status != CONFIRMED:
+        return ScanOutcome("not_confirmed", 422, detail=_("This ticket is on the waiting list, not confirmed."),
+                           extra=extra, **shown)
+    today = today_for_checkin()
+    if today not in days:
+        return ScanOutcome("wrong_day", 422, detail=_("This ticket is not valid today."),
+                           extra={**extra, "days": days}, **shown)
+    try:
+        checkin_id, _at = admit_once(kind=CHECKIN_KIND, subject_id=reg_id, scope_id=event_id, occasion=today,
+                                     gate=gate, by_user=by_user, method=method)
+    except AlreadyCheckedIn as exc:
+        first = exc.first
+        return ScanOutcome("already_checked_in", 409,
+                           detail=_("Already checked in today at %(time)s, gate %(gate)s.",
+                                    time=to_seoul(first.at).strftime("%H:%M"), gate=first.gate or "-"),
+                           first_at=first.at, first_gate=first.gate, extra={**extra, "checkin_id": first.id},
+                           **shown)
+    return ScanOutcome("ok", 200, detail=_("Welcome!"), extra={**extra, "checkin_id": checkin_id}, **shown)
+
+
+def _mask(name: str) -> str:
+    from ..people.phone import mask_name
+
+    return mask_name(name)
+
+
+def walk_in(event: Event, *, gate: str | None, by_user, locale: str = "ko", **fields) -> tuple[Registered, ScanOutcome]:
+    """Register at the door and check in at once (staff read the consent notice to the visitor)."""
+    registered = register(event, source="walk-in", by_user=by_user, locale=locale, **fields)
+    if registered.registration.status != CONFIRMED:
+        # A full ticket type with a waiting list: the visitor is in line, not in the hall.
+        return registered, ScanOutcome("not_confirmed", 422, name=registered.registration.masked_name,
+                                       detail=_("No seat free: the visitor is on the waiting list."))
+    return registered, admit(registered.registration.code, gate=gate, by_user=by_user, method="walk-in",
+                             locale=locale)
+
+
+def search_registrations(event: Event, query: str, limit: int = 20) -> list[Registration]:
+    """Door search: by part of the name, or by the last 4 digits of the phone."""
+    query = (query or "").strip()
+    if not query:
+        return []
+    digits = "".join(ch for ch in query if ch.isdigit())
+    conditions = []
+    if len(digits) == 4 and len(digits) == len(query.replace("-", "")):
+        conditions.append(Registration.phone_tail == digits)
+    else:
+        conditions.append(Registration.name.contains(query))
+    return db.session.scalars(
+        select(Registration).where(Registration.event_id == event.id, or_(*conditions))
+        .order_by(Registration.name, Registration.id).limit(limit)).all()
+
+
+# --- Live numbers and export ------------------------------------------------------------------------
+
+def live_numbers(event: Event, day: str | None = None) -> dict:
+    """Registered, confirmed, waitlisted and checked in; by day, gate, ticket type, country; arrivals per 15 min."""
+    by_status = dict(db.session.execute(
+        select(Registration.status, func.count()).where(Registration.event_id == event.id)
+        .group_by(Registration.status)).all())
+    types = {t.id: t for t in event.ticket_types}
+    type_rows = db.session.execute(
+        select(Registration.ticket_type_id, Registration.status, func.count()).where(Registration.event_id == event.id)
+        .group_by(Registration.ticket_type_id, Registration.status)).all()
+    live = (CheckIn.kind == CHECKIN_KIND, CheckIn.scope_id == event.id, CheckIn.undone_at.is_(None))
+    by_day = dict(db.session.execute(select(CheckIn.occasion, func.count()).where(*live)
+                                     .group_by(CheckIn.occasion)).all())
+    today = today_for_checkin()
+    day = day if day in event.days else (today if today in event.days else event.days[0])
+    by_gate = dict(db.session.execute(select(func.coalesce(CheckIn.gate, "-"), func.count())
+                                      .where(*live, CheckIn.occasion == day).group_by(CheckIn.gate)).all())
+    checked_by_type = dict(db.session.execute(
+        select(Registration.ticket_type_id, func.count(func.distinct(CheckIn.subject_id)))
+        .join(Registration, Registration.id == CheckIn.subject_id).where(*live)
+        .group_by(Registration.ticket_type_id)).all())
+    countries = db.session.execute(
+        select(Registration.country, func.count()).where(Registration.event_id == event.id,
+                                                         Registration.status != CANCELLED)
+        .group_by(Registration.country).order_by(func.count().desc())).all()
+    checked_countries = dict(db.session.execute(
+        select(Registration.country, func.count(func.distinct(CheckIn.subject_id)))
+        .join(Registration, Registration.id == CheckIn.subject_id).where(*live)
+        .group_by(Registration.country)).all())
+    checked_people = db.session.scalar(select(func.count(func.distinct(CheckIn.subject_id))).where(*live)) or 0
+    arrivals = Counter()
+    for (at,) in db.session.execute(select(CheckIn.at).where(*live, CheckIn.occasion == day)):
+        local = to_seoul(at)
+        arrivals[local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0).strftime("%H:%M")] += 1
+    ticket_types = []
+    for tt_id, tt in types.items():
+        counts = {status: n for (t, status, n) in type_rows if t == tt_id}
+        ticket_types.append({"name": tt.name, "label": tt.label(), "capacity": tt.capacity, "taken": tt.taken,
+                             "confirmed": counts.get(CONFIRMED, 0), "waitlisted": counts.get(WAITLISTED, 0),
+                             "cancelled": counts.get(CANCELLED, 0), "checked_in": checked_by_type.get(tt_id, 0)})
+    return {
+        "event": event.slug,
+        "registered": by_status.get(CONFIRMED, 0) + by_status.get(WAITLISTED, 0),
+        "confirmed": by_status.get(CONFIRMED, 0),
+        "waitlisted": by_status.get(WAITLISTED, 0),
+        "cancelled": by_status.get(CANCELLED, 0),
+        "checked_in": checked_people,
+        "by_day": {d: by_day.get(d, 0) for d in event.days},
+        "by_gate": dict(sorted(by_gate.items(), key=lambda item: -item[1])),
+        "ticket_types": ticket_types,
+        "countries": [{"country": c, "registered": n, "checked_in": checked_countries.get(c, 0)} for c, n in countries],
+        "day": day,
+        "arrivals": [{"at": k, "count": arrivals[k]} for k in sorted(arrivals)],
+    }
+
+
+EXPORT_COLUMNS = ("id", "code", "name", "phone", "email", "affiliation", "country", "city", "ticket_type", "status",
+                  "registered_at", "checked_in_days")
+
+
+def export_rows(event: Event, *, full_phones: bool = False) -> list[list]:
+    """The attendee list, one row per registration; phones masked unless full_phones."""
+    from sqlalchemy.orm import selectinload
+
+    registrations = db.session.scalars(
+        select(Registration).where(Registration.event_id == event.id)
+        .options(selectinload(Registration.person), selectinload(Registration.ticket_type))
+        .order_by(Registration.id)).all()
+    days: dict[int, list[str]] = {}
+    for subject_id, occasion in db.session.execute(
+            select(CheckIn.subject_id, CheckIn.occasion).where(CheckIn.kind == CHECKIN_KIND,
+                                                               CheckIn.scope_id == event.id,
+                                                               CheckIn.undone_at.is_(None))
+            .order_by(CheckIn.occasion)):
+        days.setdefault(subject_id, []).append(occasion)
+    rows = []
+    for r in registrations:
+        phone = r.person.phone if full_phones else mask_phone(r.person.phone)
+        rows.append([r.id, r.code, r.name, phone, r.email or "", r.affiliation or "", r.country, r.city or "",
+                     r.ticket_type.name, r.status, to_seoul(r.created_at).strftime("%Y-%m-%d %H:%M"),
+                     " ".join(days.get(r.id, []))])
+    return rows
+
+
+def audit_export(event: Event, *, user, fmt: str, full_phones: bool, rows: int) -> ExportAudit:
+    audit = ExportAudit(event_id=event.id, user_id=getattr(user, "id", None), fmt=fmt, full_phones=full_phones,
+                        rows=rows)
+    db.session.add(audit)
+    return audit
+
+
+def status_label(status: str) -> str:
+    return {CONFIRMED: _l("Confirmed"), WAITLISTED: _l("Waiting list"), CANCELLED: _l("Cancelled")}.get(status, status)
+
+
+def seoul_day_of(value: datetime) -> date:
+    return to_seoul(value).date()
+
+
+def next_days(start: date, count: int) -> list[date]:
+    return [start + timedelta(days=i) for i in range(count)]
+
+
+@scan_handler("T")
+def scan_ticket(code: SignedCode, *, gate: str | None, by_user, occasion: str | None = None) -> ScanOutcome:
+    """The shared scanner's handler for event tickets (the occasion is always today)."""
+    from flask_babel import get_locale
+
+    return admit(code.text, gate=gate, by_user=by_user, locale=str(get_locale() or "ko"))

@@ -1,0 +1,361 @@
+"""Events HTML: the public registration and ticket pages, and the staff pages."""
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from ..accounts.roles import STAFF, Role, role_required
+from ..core.timeutil import seoul_to_utc, to_seoul, utcnow
+from ..extensions import db
+from ..people.consent import NOTICES
+from . import services
+from .countries import country_name
+from .forms import CapacityForm, EventForm, RegistrationForm, SessionForm, TicketTypeForm, WalkInForm
+from .models import Event, Registration, TicketType
+
+bp = Blueprint("events", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/static/events")
+
+PAGE = 50
+
+
+def _locale() -> str:
+    return str(get_locale() or "ko")
+
+
+def _event_or_404(slug: str) -> Event:
+    return services.event_by_slug(slug) or abort(404)
+
+
+@bp.app_context_processor
+def events_helpers():
+    return {"country_name": country_name, "status_label": services.status_label}
+
+
+# --- Public -------------------------------------------------------------------------------------
+
+@bp.get("/events")
+def index():
+    events = db.session.scalars(select(Event).order_by(Event.first_day.desc())).all()
+    return render_template("events/index.html", events=events, state=services.registration_state)
+
+
+@bp.route("/e/<slug>", methods=["GET", "POST"])
+def register(slug: str):
+    """The public registration form (mobile first, Korean and English)."""
+    event = _event_or_404(slug)
+    locale = _locale()
+    form = RegistrationForm().setup(event, locale)
+    state = services.registration_state(event)
+    status = 200
+    if state == "open" and form.validate_on_submit():
+        try:
+            registered = services.register(event, locale=locale, **form.service_fields())
+        except services.InvalidRegistration as exc:
+            db.session.rollback()
+            for name, message in exc.errors.items():
+                getattr(form, name).errors.append(message)
+        except services.SoldOut:
+            db.session.rollback()
+            form.ticket_type.errors.append(_("This ticket type is sold out. Please choose another."))
+        except services.RegistrationClosed:
+            db.session.rollback()
+            state = "closed"
+        else:
+            db.session.commit()
+            if not registered.created:
+                flash(_("You were already registered: here is your ticket."), "info")
+            return redirect(url_for("events.ticket", code=registered.registration.code))
+        status = 422
+    elif request.method == "POST":
+        status = 422
+    return render_template("events/register.html", event=event, form=form, state=state, locale=locale,
+                           notices=NOTICES), status
+
+
+@bp.get("/t/<code>")
+def ticket(code: str):
+    """The ticket: QR, event, days, how to get there; prints on one page."""
+    registration = services.registration_by_code(code) or abort(404)
+    position = None
+    if registration.status == services.WAITLISTED:
+        from ..passes.capacity import waitlist_position
+
+        position = waitlist_position(Registration, Registration.ticket_type_id, registration)
+    return render_template("events/ticket.html", r=registration, event=registration.event, locale=_locale(),
+                           position=position)
+
+
+@bp.route("/t/<code>/cancel", methods=["GET", "POST"])
+def cancel(code: str):
+    registration = services.registration_by_code(code) or abort(404)
+    if request.method == "POST":
+        try:
+            services.cancel_registration(registration)
+        except services.AlreadyCancelled:
+            db.session.rollback()
+        else:
+            db.session.commit()
+            flash(_("Your registration is cancelled. Thank you for letting us know."), "success")
+        return redirect(url_for("events.ticket", code=registration.code))
+    return render_template("events/cancel.html", r=registration, event=registration.event, locale=_locale())
+
+
+# --- Staff ---------------------------------------------------------------------------------------
+
+@bp.get("/events/manage")
+@role_required(*STAFF)
+def manage():
+    events = db.session.scalars(select(Event).order_by(Event.first_day.desc())).all()
+    counts = dict(db.session.execute(
+        select(Registration.event_id, func.count()).where(Registration.status != services.CANCELLED)
+        .group_by(Registration.event_id)).all())
+    return render_template("events/manage.html", events=events, counts=counts)
+
+
+def _programme_choices():
+    from ..plan.models import Programme
+
+    rows = db.session.execute(select(Programme.key, func.min(Programme.name_ko)).group_by(Programme.key)
+                              .order_by(Programme.key)).all()
+    return [("", "-")] + [(key, f"{name} ({key})") for key, name in rows]
+
+
+def _event_fields(form: EventForm) -> dict:
+    days = services.next_days(form.first_day.data, (form.last_day.data - form.first_day.data).days + 1)
+    opens = form.registration_opens_at.data
+    closes = form.registration_closes_at.data
+    return dict(title_ko=form.title_ko.data, title_en=form.title_en.data or "", programme=form.programme.data or None,
+                venue_ko=form.venue_ko.data or "", venue_en=form.venue_en.data or "", address=form.address.data or "",
+                directions_ko=form.directions_ko.data or "", directions_en=form.directions_en.data or "",
+                registration_opens_at=seoul_to_utc(opens) if opens else None,
+                registration_closes_at=seoul_to_utc(closes) if closes else None, days=days)
+
+
+@bp.route("/events/manage/new", methods=["GET", "POST"])
+@role_required(*STAFF)
+def new():
+    form = EventForm()
+    form.programme.choices = _programme_choices()
+    if form.validate_on_submit():
+        try:
+            event = services.create_event(slug=form.slug.data, **_event_fields(form))
+        except services.InvalidEvent as exc:
+            db.session.rollback()
+            form.slug.errors.append(exc.errors.get("slug"))
+        else:
+            db.session.commit()
+            flash(_("Event created. Now add its ticket types."), "success")
+            return redirect(url_for("events.edit", slug=event.slug))
+    status = 422 if request.method == "POST" else 200
+    return render_template("events/edit.html", form=form, event=None), status
+
+
+@bp.route("/events/manage/<slug>/edit", methods=["GET", "POST"])
+@role_required(*STAFF)
+def edit(slug: str):
+    event = _event_or_404(slug)
+    form = EventForm(obj=event)
+    form.programme.choices = _programme_choices()
+    if request.method == "GET":
+        form.registration_opens_at.data = _local(event.registration_opens_at)
+        form.registration_closes_at.data = _local(event.registration_closes_at)
+    form.slug.data = event.slug  # the address is fixed once tickets carry it
+    if form.validate_on_submit():
+        services.update_event(event, **_event_fields(form))
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("events.edit", slug=event.slug))
+    status = 422 if request.method == "POST" else 200
+    return render_template("events/edit.html", form=form, event=event, type_form=TicketTypeForm(formdata=None),
+                           session_form=SessionForm(formdata=None), capacity_form=CapacityForm), status
+
+
+def _local(value):
+    local = to_seoul(value)
+    return local.replace(tzinfo=None) if local else None
+
+
+def _staff_change(event: Event, form, change):
+    """Validate a small staff form, make the change, say how it went, and go back to the edit page."""
+    if not form.validate_on_submit():
+        flash(" ".join(str(m) for messages in form.errors.values() for m in messages), "error")
+    else:
+        try:
+            message = change()
+        except services.InvalidEvent as exc:
+            db.session.rollback()
+            flash(" ".join(str(m) for m in exc.errors.values()), "error")
+        else:
+            db.session.commit()
+            flash(message, "success")
+    return redirect(url_for("events.edit", slug=event.slug))
+
+
+@bp.post("/events/manage/<slug>/ticket-types")
+@role_required(*STAFF)
+def add_ticket_type(slug: str):
+    event = _event_or_404(slug)
+    form = TicketTypeForm()
+
+    def change():
+        services.add_ticket_type(event, name=form.name.data, capacity=form.capacity.data, waitlist=form.waitlist.data,
+                                 label_ko=form.label_ko.data, label_en=form.label_en.data, public=form.public.data)
+        return _("Ticket type added.")
+
+    return _staff_change(event, form, change)
+
+
+@bp.post("/events/manage/<slug>/ticket-types/<int:type_id>")
+@role_required(*STAFF)
+def change_ticket_type(slug: str, type_id: int):
+    event = _event_or_404(slug)
+    ticket_type = db.session.get(TicketType, type_id)
+    if ticket_type is None or ticket_type.event_id != event.id:
+        abort(404)
+    form = CapacityForm()
+
+    def change():
+        promoted = services.change_ticket_type(ticket_type, capacity=form.capacity.data, waitlist=form.waitlist.data)
+        return _("Saved. %(n)s people moved up from the waiting list.", n=len(promoted))
+
+    return _staff_change(event, form, change)
+
+
+@bp.post("/events/manage/<slug>/sessions")
+@role_required(*STAFF)
+def add_session(slug: str):
+    event = _event_or_404(slug)
+    form = SessionForm()
+
+    def change():
+        services.add_session(event, title_ko=form.title_ko.data, title_en=form.title_en.data, day=form.day.data,
+                             starts_at=form.starts_at.data, room=form.room.data, capacity=form.capacity.data)
+        return _("Session added.")
+
+    return _staff_change(event, form, change)
+
+
+@bp.get("/events/manage/<slug>")
+@role_required(*STAFF)
+def live(slug: str):
+    """Live numbers for staff and managers; the page refreshes itself."""
+    event = _event_or_404(slug)
+    numbers = services.live_numbers(event, request.args.get("day") or None)
+    return render_template("events/live.html", event=event, n=numbers, locale=_locale())
+
+
+@bp.get("/events/manage/<slug>/registrations")
+@role_required(*STAFF)
+def registrations(slug: str):
+    event = _event_or_404(slug)
+    q = (request.args.get("q") or "").strip()
+    page = max(request.args.get("page", 1, type=int), 1)
+    if q:
+        rows, total = services.search_registrations(event, q, limit=PAGE), None
+    else:
+        from sqlalchemy.orm import selectinload
+
+        stmt = select(Registration).where(Registration.event_id == event.id)
+        total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+        rows = db.session.scalars(stmt.options(selectinload(Registration.ticket_type), selectinload(Registration.person))
+                                  .order_by(Registration.id.desc()).limit(PAGE).offset((page - 1) * PAGE)).all()
+    return render_template("events/registrations.html", event=event, rows=rows, q=q, page=page, total=total,
+                           per_page=PAGE, locale=_locale())
+
+
+@bp.post("/events/manage/<slug>/registrations/<int:reg_id>/cancel")
+@role_required(*STAFF)
+def staff_cancel(slug: str, reg_id: int):
+    event = _event_or_404(slug)
+    registration = db.session.get(Registration, reg_id)
+    if registration is None or registration.event_id != event.id:
+        abort(404)
+    try:
+        promoted = services.cancel_registration(registration)
+    except services.AlreadyCancelled:
+        db.session.rollback()
+        flash(_("This registration was already cancelled."), "info")
+    else:
+        db.session.commit()
+        flash(_("Cancelled. %(n)s people moved up from the waiting list.", n=len(promoted)), "success")
+    return redirect(url_for("events.registrations", slug=event.slug))
+
+
+@bp.route("/events/manage/<slug>/walk-in", methods=["GET", "POST"])
+@role_required(*STAFF)
+def walk_in(slug: str):
+    """Register a visitor at the door and check them in at once."""
+    event = _event_or_404(slug)
+    locale = _locale()
+    form = WalkInForm().setup(event, locale)
+    gate = (request.values.get("gate") or "").strip()[:60] or _("Walk-in desk")
+    outcome = None
+    status = 200
+    if form.validate_on_submit():
+        try:
+            _registered, outcome = services.walk_in(event, gate=gate, by_user=current_user._get_current_object(),
+                                                    locale=locale, **form.service_fields())
+        except services.InvalidRegistration as exc:
+            db.session.rollback()
+            for name, message in exc.errors.items():
+                getattr(form, name).errors.append(message)
+            status = 422
+        except services.SoldOut:
+            db.session.rollback()
+            form.ticket_type.errors.append(_("This ticket type is sold out. Please choose another."))
+            status = 422
+        else:
+            db.session.commit()
+            if outcome.result == "ok":
+                form = WalkInForm(formdata=None).setup(event, locale)  # ready for the next visitor
+    elif request.method == "POST":
+        status = 422
+    return render_template("events/walk_in.html", event=event, form=form, outcome=outcome, gate=gate,
+                           notices=NOTICES, locale=locale), status
+
+
+@bp.get("/events/manage/<slug>/export.<fmt>")
+@role_required(*STAFF)
+def export(slug: str, fmt: str):
+    """Attendee list as CSV or XLSX; full phone numbers only for an admin who asks. Every export is audited."""
+    event = _event_or_404(slug)
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    full = request.args.get("phones") == "full"
+    if full and current_user.role != Role.ADMIN:
+        abort(403)
+    rows = services.export_rows(event, full_phones=full)
+    services.audit_export(event, user=current_user, fmt=fmt, full_phones=full, rows=len(rows))
+    db.session.commit()
+    stamp = to_seoul(utcnow()).strftime("%Y%m%d-%H%M")
+    filename = f"{event.slug}-attendees-{stamp}.{fmt}"
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(services.EXPORT_COLUMNS)
+        writer.writerows(rows)
+        body = "\ufeff" + out.getvalue()  # BOM: Excel then opens Korean text correctly
+        mimetype = "text/csv; charset=utf-8"
+    else:
+        from openpyxl import Workbook
+
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet(event.slug[:31])
+        sheet.append(list(services.EXPORT_COLUMNS))
+        for row in rows:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        body = buffer.getvalue()
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,61 @@
+"""The shared scanner's JSON API: one endpoint for every kind of pass, and undo."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..accounts.roles import STAFF, api_role_required
+from ..core.api import api_error
+from ..extensions import db
+from .checkin import NotCheckedIn, undo_checkin
+from .codes import InvalidCode, verify_code
+from .models import CheckIn
+from .scan import SCAN_HANDLERS
+
+bp = Blueprint("passes_api", __name__, url_prefix="/api/v1")
+
+
+@bp.post("/checkin")
+@api_role_required(*STAFF)
+def checkin():
+    """Admit the holder of a scanned code at a gate: 200 ok, or 4xx with the reason (see ScanOutcome)."""
+    body = request.get_json(silent=True) or {}
+    code_text, gate = body.get("code"), body.get("gate")
+    if not isinstance(gate, str) or not gate.strip():
+        return jsonify(errors={"gate": _("Please name the gate.")}), 422
+    if not isinstance(code_text, str):
+        code_text = ""
+    try:
+        code = verify_code(code_text)
+    except InvalidCode:
+        return api_error(400, "invalid", result="invalid", detail=_("This is not a valid code."))
+    handler = SCAN_HANDLERS.get(code.kind)
+    if handler is None:
+        return api_error(404, "unknown", result="unknown", detail=_("This code is not for this scanner."))
+    outcome = handler(code, gate=gate.strip()[:60], by_user=current_user._get_current_object(),
+                      occasion=body.get("occasion"))
+    if outcome.status < 400:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    payload = outcome.as_json()
+    if outcome.status >= 400:
+        payload["error"] = outcome.result
+    return jsonify(payload), outcome.status
+
+
+@bp.post("/checkin/<int:checkin_id>/undo")
+@api_role_required(*STAFF)
+def undo(checkin_id: int):
+    """Take back a mistaken admission; the row stays, marked undone, with who and why."""
+    checkin_row = db.session.get(CheckIn, checkin_id)
+    if checkin_row is None:
+        return api_error(404, "not_found")
+    body = request.get_json(silent=True) or {}
+    try:
+        undo_checkin(checkin_row, by_user=current_user._get_current_object(), reason=str(body.get("reason") or ""))
+    except NotCheckedIn:
+        return api_error(409, "not_checked_in", detail=_("This check-in was already undone."))
+    db.session.commit()
+    return jsonify(result="undone", checkin_id=checkin_row.id, detail=_("Check-in undone."))

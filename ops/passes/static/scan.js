@@ -1,0 +1,168 @@
+/* The door scanner: handheld scanner keystrokes, the phone camera, manual search; big answer + sound. */
+(function () {
+  "use strict";
+  var config = JSON.parse(document.getElementById("scan-config").textContent);
+  var T = config.texts, U = config.urls;
+  var csrf = document.querySelector('meta[name="csrf-token"]').getAttribute("content");
+  var box = document.getElementById("scan-result");
+  var codeInput = document.getElementById("scan-code");
+  var gateInput = document.getElementById("scan-gate");
+  var undoButton = box.querySelector(".scan-undo");
+  var sounds = {};
+  var lastCheckinId = null;
+  var busy = false;
+
+  Object.keys(U.tones).forEach(function (name) { sounds[name] = new Audio(U.tones[name]); });
+
+  if (!gateInput.value) { gateInput.value = localStorage.getItem("ops-scan-gate") || ""; }
+  gateInput.addEventListener("change", function () { localStorage.setItem("ops-scan-gate", gateInput.value.trim()); });
+
+  function play(name) {
+    var sound = sounds[name];
+    if (!sound) { return; }
+    try { sound.currentTime = 0; var p = sound.play(); if (p && p.catch) { p.catch(function () {}); } } catch (e) { /* no audio */ }
+  }
+
+  function show(kind, title, name, label, detail) {
+    box.className = "scan-result result-" + kind;
+    box.querySelector(".scan-title").textContent = title;
+    box.querySelector(".scan-name").textContent = name || "";
+    box.querySelector(".scan-label").textContent = label || "";
+    box.querySelector(".scan-detail").textContent = detail || "";
+    box.dataset.result = kind;
+  }
+
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST", credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json"},
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) { return {status: response.status, data: data}; });
+    });
+  }
+
+  function checkIn(code) {
+    code = (code || "").trim();
+    var gate = gateInput.value.trim();
+    if (!code || busy) { return; }
+    if (!gate) { show("bad", T.gate_needed); play("bad"); gateInput.focus(); return; }
+    localStorage.setItem("ops-scan-gate", gate);
+    busy = true;
+    post(U.checkin, {code: code, gate: gate}).then(function (answer) {
+      var data = answer.data || {};
+      var result = data.result || (answer.status === 400 ? "invalid" : "error");
+      var kind = result === "ok" ? "ok" : (result === "already_checked_in" ? "warn" : "bad");
+      show(kind, T[result] || T.error, data.name, data.label, data.detail);
+      lastCheckinId = data.checkin_id || null;
+      undoButton.hidden = !(lastCheckinId && (result === "ok" || result === "already_checked_in"));
+      play(kind);
+    }).catch(function () {
+      show("bad", T.error); play("bad");
+    }).then(function () {
+      busy = false; codeInput.value = ""; codeInput.focus();
+    });
+  }
+
+  document.getElementById("scan-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    checkIn(codeInput.value);
+  });
+
+  undoButton.addEventListener("click", function () {
+    if (!lastCheckinId) { return; }
+    post(U.undo.replace(/\/0\/undo$/, "/" + lastCheckinId + "/undo"), {reason: "undone at the gate"}).then(function (answer) {
+      show(answer.status === 200 ? "warn" : "bad", T.undone, "", "", (answer.data || {}).detail);
+      undoButton.hidden = true; lastCheckinId = null; codeInput.focus();
+    });
+  });
+
+  /* Camera: the browser's BarcodeDetector where there is one, else jsQR served by the app. */
+  var video = document.getElementById("scan-video");
+  var canvas = document.getElementById("scan-canvas");
+  var toggle = document.getElementById("scan-camera-toggle");
+  var stream = null, detector = null, lastSeen = {text: "", at: 0};
+
+  function loadJsQR() {
+    return new Promise(function (resolve, reject) {
+      if (window.jsQR) { resolve(window.jsQR); return; }
+      var script = document.createElement("script");
+      script.src = U.jsqr;
+      script.onload = function () { resolve(window.jsQR); };
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
+  }
+
+  function seen(text) {
+    var now = Date.now();
+    if (text === lastSeen.text && now - lastSeen.at < 3000) { return; }  // the same code held in front of the camera
+    lastSeen = {text: text, at: now};
+    checkIn(text);
+  }
+
+  function frame() {
+    if (!stream) { return; }
+    if (video.readyState >= 2) {
+      if (detector) {
+        detector.detect(video).then(function (codes) { if (codes.length) { seen(codes[0].rawValue); } }).catch(function () {});
+      } else if (window.jsQR) {
+        var w = video.videoWidth, h = video.videoHeight, scale = Math.min(1, 640 / Math.max(w, h));
+        canvas.width = Math.round(w * scale); canvas.height = Math.round(h * scale);
+        var ctx = canvas.getContext("2d", {willReadFrequently: true});
+        ctx.drawImage(video, 0, 0, canvas.width, canvas.height);
+        var image = ctx.getImageData(0, 0, canvas.width, canvas.height);
+        var found = window.jsQR(image.data, image.width, image.height, {inversionAttempts: "dontInvert"});
+        if (found && found.data) { seen(found.data); }
+      }
+    }
+    setTimeout(frame, 200);
+  }
+
+  function stopCamera() {
+    if (stream) { stream.getTracks().forEach(function (t) { t.stop(); }); }
+    stream = null; video.hidden = true; toggle.textContent = T.start_camera; codeInput.focus();
+  }
+
+  toggle.addEventListener("click", function () {
+    if (stream) { stopCamera(); return; }
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) { show("bad", T.camera_unavailable); return; }
+    var ready = ("BarcodeDetector" in window)
+      ? Promise.resolve().then(function () { detector = new window.BarcodeDetector({formats: ["qr_code"]}); })
+      : loadJsQR();
+    ready.catch(function () { detector = null; return loadJsQR(); }).then(function () {
+      return navigator.mediaDevices.getUserMedia({video: {facingMode: "environment"}, audio: false});
+    }).then(function (s) {
+      stream = s; video.srcObject = s; video.hidden = false; video.play();
+      toggle.textContent = T.stop_camera; frame();
+    }).catch(function () { show("bad", T.camera_unavailable); });
+  });
+
+  /* Manual search at the door (when the page has a context that offers it). */
+  var searchForm = document.getElementById("scan-search-form");
+  if (searchForm && U.search) {
+    var list = document.getElementById("scan-search-results");
+    searchForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var q = document.getElementById("scan-search-q").value.trim();
+      if (!q) { return; }
+      fetch(U.search + (U.search.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(q),
+            {credentials: "same-origin", headers: {"Accept": "application/json"}})
+        .then(function (r) { return r.json(); })
+        .then(function (data) {
+          list.textContent = "";
+          var results = data.results || [];
+          if (!results.length) { var none = document.createElement("li"); none.textContent = T.no_results; list.appendChild(none); }
+          results.forEach(function (item) {
+            var li = document.createElement("li");
+            var text = document.createElement("span");
+            text.textContent = [item.name, item.label, item.detail].filter(Boolean).join(" · ");
+            var button = document.createElement("button");
+            button.type = "button"; button.className = "button small"; button.textContent = T.check_in;
+            button.addEventListener("click", function () { checkIn(item.code); });
+            li.appendChild(text); li.appendChild(button); list.appendChild(li);
+          });
+        });
+    });
+  }
+})();
