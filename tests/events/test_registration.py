@@ -171,3 +171,11 @@ def test_same_person_at_the_same_moment_gets_one_ticket(pg_app):
     make_event(capacity=20)
     codes = [r.get_json()["ticket_code"] for r in at_once(pg_app, [registrant(7)] * 6)]
     assert len(set(codes)) == 1 and db.session.scalar(select(TicketType.taken)) == 1
+
+
+def test_waitlisted_registrant_is_told_they_wait_and_gets_no_ticket_message(app):
+    event = make_event(capacity=0)
+    registration = register_one(event, 1)
+    templates = db.session.scalars(select(OutboxMessage.template).where(OutboxMessage.person_id
+                                                                        == registration.person_id)).all()
+    assert registration.status == "waitlisted" and templates == ["events.waitlisted"]
