@@ -39,6 +39,9 @@ LEARNERS, INSTRUCTORS, LESSONS = 13_000, 130, 150_000
 REGISTRATIONS, COUNTRIES = 30_000, 72
 BUS_PEOPLE, ENROLMENTS = 3_000, 5_000
 SEOUL = timedelta(hours=9)
+# What the seeding knows the roll-up must find: figures by metric key, people served by programme.
+EXPECTED: dict[str, float] = {}
+SERVED: dict[str, set[int]] = {}
 
 
 def utc(day: date, hour: int, minute: int = 0) -> datetime:
@@ -92,8 +95,9 @@ def seed_eodina(rng, now, districts) -> list[int]:
         by_district[d].append(cid)
     teacher_people = people(INSTRUCTORS, "강사", rng, now, districts)
     instructors = put(Instructor, [dict(
-        person_id=pid, status="active", applied_on=date(2025, 1, 10), selected_on=date(2025, 2, 1) + timedelta(days=i % 40),
-        trained_on=date(2025, 3, 15), activated_on=date(2025, 3, 20), districts=[districts[i % 25]],
+        person_id=pid, status="active", applied_on=date(YEAR, 1, 10),
+        selected_on=date(YEAR, 2, 1) + timedelta(days=i % 40), trained_on=date(YEAR, 3, 15),
+        activated_on=date(YEAR, 3, 20), districts=[districts[i % 25]],
         availability=["mon-am", "wed-pm"], topics=["smartphone", "kiosk"], max_learners=110, created_at=now)
         for i, pid in enumerate(teacher_people)], ids=True)
     learner_people = people(LEARNERS, "학습자", rng, now, districts)
@@ -127,6 +131,8 @@ def seed_eodina(rng, now, districts) -> list[int]:
                                 minutes=50, attended=True, topics=["smartphone"], skills=[],
                                 feedback_serial=f"L{serial:015d}", created_at=utc(day, 12)))
     put(LessonLog, lessons)
+    SERVED["eodina"] = {pid for pid, (_i, _c, days) in zip(learner_people, plans) if days}
+    EXPECTED["eodina.learners_taught"] = sum(1 for _i, _c, days in plans if days and days[0] <= AS_OF)
     contents = put(OnlineContent, [dict(slug=f"lesson-{n}", title_ko=f"온라인 강의 {n}", title_en=f"Online lesson {n}",
                                         kind="video", url=f"https://example.org/{n}", minutes=5,
                                         produced_on=date(YEAR, 1 + n % 11, 15), active=True, created_at=now)
@@ -154,7 +160,7 @@ def seed_events(rng, now, districts, shared: list[int]) -> list[int]:
     new_people = people(REGISTRATIONS - len(shared), "방문객", rng, now, districts)
     pool = shared + new_people
     rng.shuffle(pool)
-    regs, seq = [], 0
+    regs, seq, rows_by_event = [], 0, {}
     for slug, programme, days, n in events:
         event_id = put(Event, [dict(slug=slug, title_ko=slug, title_en=slug, programme=programme, days=[
             d.isoformat() for d in days], first_day=days[0], last_day=days[-1], created_at=now)], ids=True)[0]
@@ -169,6 +175,7 @@ def seed_events(rng, now, districts, shared: list[int]) -> list[int]:
                              phone_tail=f"{seq % 10000:04d}", country=rng.choices(countries, weights)[0],
                              locale="ko", source="web", created_at=now, confirmed_at=now))
         regs.append((event_id, days, put(Registration, rows, ids=True)))
+        rows_by_event[programme] = [dict(row, id=rid) for row, rid in zip(rows, regs[-1][2])]
     checkins = []
     for event_id, days, ids in regs:
         for rid in ids:
@@ -179,6 +186,11 @@ def seed_events(rng, now, districts, shared: list[int]) -> list[int]:
                                      gate=f"gate-{rng.randint(1, 6)}", method="scan",
                                      at=utc(day, rng.randint(9, 17), rng.randint(0, 59))))
     put(CheckIn, checkins)
+    came = {c["subject_id"] for c in checkins}
+    slw = [r for r in rows_by_event["slw"] if r["id"] in came]
+    EXPECTED["slw.visitors"] = len(slw)
+    EXPECTED["slw.countries"] = len({r["country"] for r in slw})
+    SERVED["events"] = {r["person_id"] for rows in rows_by_event.values() for r in rows if r["id"] in came}
     print(f"  events: {sum(len(r[2]) for r in regs):,} registrations, {len(checkins):,} check-ins, "
           f"{COUNTRIES} countries")
     return new_people
@@ -234,6 +246,10 @@ def seed_bus(rng, now, districts, shared: list[int]) -> None:
     answers = [dict(card_id=cid, visit_id=visits[i // 20], score=rng.choice([3, 4, 4, 5, 5, 5]), answered_at=now)
                for i, cid in enumerate(cards) if rng.random() < 0.45]
     put(BusSurveyAnswer, answers)
+    ran = {vid for vid, (day, _slot) in zip(visits, chosen) if day <= AS_OF}
+    EXPECTED["bus.users"] = (sum(c["count"] for c in counts if c["visit_id"] in ran)
+                             + sum(1 for i in range(len(named)) if visits[i // named_each] in ran))
+    SERVED["bus"] = set(named)
     print(f"  bus: {len(visits)} runs, {counted_total:,} counted by age band + {len(named)} named participants, "
           f"{len(answers):,} survey answers")
 
@@ -282,6 +298,8 @@ def seed_education(rng, now, districts, shared: list[int]) -> None:
                 checkins.append(dict(kind=ATTENDANCE, subject_id=eid, scope_id=row["course_id"], occasion=str(sid),
                                      method="scan", at=utc(day, 14, rng.randint(0, 20))))
     put(CheckIn, checkins)
+    came = {c["subject_id"] for c in checkins}
+    SERVED["education"] = {row["person_id"] for eid, row in zip(enrolments, enrol_rows) if eid in came}
     print(f"  education: {len(plan)} courses, {len(enrolments):,} enrolments, {len(checkins):,} attendances")
 
 
@@ -346,8 +364,10 @@ def measure(runs: int) -> None:
     from ops.kpi.models import Snapshot
     from ops.kpi.registry import DISTRICT_FIGURES, METRICS, PEOPLE
 
-    services.rollup(YEAR, AS_OF)  # warm-up: plans cached, pages in memory
+    start = time.perf_counter()
+    services.rollup(YEAR, AS_OF)  # warm-up: the first snapshots, plans cached, pages in memory
     db.session.commit()
+    print(f"warm-up: {(time.perf_counter() - start) * 1000:8.1f} ms")
     watch = Stopwatch()
     times, figures = [], {}
     try:
@@ -372,6 +392,12 @@ def measure(runs: int) -> None:
           f"({written} rows for {AS_OF})")
     print(f"unique citizens {int(figures[services.UNIQUE_PEOPLE]):,} (per programme {per_programme}, "
           f"sum {sum(per_programme.values()):,})")
+    checks = [(k, EXPECTED[k], figures.get(k)) for k in sorted(EXPECTED)]
+    checks += [(f"{services.UNIQUE_PEOPLE}.{k}", len(v), per_programme.get(k)) for k, v in sorted(SERVED.items())]
+    checks.append((services.UNIQUE_PEOPLE, len(set().union(*SERVED.values())), figures[services.UNIQUE_PEOPLE]))
+    wrong = [f"{k}: expected {want:g}, got {got}" for k, want, got in checks if got is None or got != want]
+    print(f"checked against the seeded data: {len(checks) - len(wrong)} of {len(checks)} figures right"
+          + "".join(f"\n  WRONG {w}" for w in wrong))
     print("computed: " + ", ".join(f"{k} {figures[k]:g}" for k in sorted(computed) if figures[k] is not None))
     slowest = sorted(((statistics.median(v), k) for k, v in watch.times.items()), reverse=True)[:5]
     print("slowest (median per roll-up):")
