@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/kpi_rollup.py            # OPS_TEST_PG_URL's server (or the local one)
     .venv/bin/python bench/kpi_rollup.py --runs 5
+    .venv/bin/python bench/kpi_rollup.py --scale 5    # headroom: five times the people and lessons
 
 Makes a database of its own (migrated like ``flask db upgrade``, dropped afterwards), loads the
 2025 plan as ``ops seed plan`` does, then bulk-inserts a year (2025) of data: 13,000 learners
@@ -152,8 +153,8 @@ def seed_events(rng, now, districts, shared: list[int]) -> list[int]:
     from ops.events.models import Event, Registration, TicketType
     from ops.passes.models import CheckIn
 
-    events = [("slw-2025", "slw", [date(YEAR, 9, 30), date(YEAR, 10, 1), date(YEAR, 10, 2)], 26_000),
-              ("ai-festa-2025", "ai_festa", [date(YEAR, 6, 20), date(YEAR, 6, 21)], REGISTRATIONS - 26_000)]
+    events = [("slw-2025", "slw", [date(YEAR, 9, 30), date(YEAR, 10, 1), date(YEAR, 10, 2)], REGISTRATIONS * 13 // 15),
+              ("ai-festa-2025", "ai_festa", [date(YEAR, 6, 20), date(YEAR, 6, 21)], REGISTRATIONS * 2 // 15)]
     countries = ["KR"] + [f"{chr(65 + i // 26)}{chr(65 + i % 26)}" for i in range(COUNTRIES - 1)]
     # Most visitors are Korean; the rest come from 71 other countries.
     weights = [60] + [1] * (COUNTRIES - 1)
@@ -317,11 +318,11 @@ def seed() -> None:
     learners = seed_eodina(rng, now, districts)
     print(f"    {time.perf_counter() - start:.1f} s")
     start = time.perf_counter()
-    visitors = seed_events(rng, now, districts, shared=rng.sample(learners, 2_500))
+    visitors = seed_events(rng, now, districts, shared=rng.sample(learners, LEARNERS * 5 // 26))
     print(f"    {time.perf_counter() - start:.1f} s")
     start = time.perf_counter()
     seed_bus(rng, now, districts, shared=rng.sample(learners, 60))
-    seed_education(rng, now, districts, shared=rng.sample(learners, 700) + rng.sample(visitors, 600))
+    seed_education(rng, now, districts, shared=rng.sample(learners, LEARNERS * 7 // 130) + rng.sample(visitors, ENROLMENTS * 3 // 25))
     print(f"    {time.perf_counter() - start:.1f} s")
     db.session.commit()
     db.session.execute(db.text("ANALYZE"))
@@ -418,7 +419,12 @@ def measure(runs: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--scale", type=int, default=1,
+                        help="multiply learners, lesson logs, registrations and enrolments (the bus stays as is)")
     args = parser.parse_args()
+    global LEARNERS, LESSONS, REGISTRATIONS, ENROLMENTS
+    LEARNERS, LESSONS, REGISTRATIONS, ENROLMENTS = (n * args.scale for n in (LEARNERS, LESSONS, REGISTRATIONS,
+                                                                            ENROLMENTS))
     from flask_migrate import upgrade
 
     from ops import create_app
