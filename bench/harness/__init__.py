@@ -28,6 +28,7 @@ PG_ADMIN_URL = os.environ.get("OPS_BENCH_PG_URL", os.environ.get(
     "OPS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
 WORKERS = int(os.environ.get("OPS_BENCH_WORKERS", "4"))
 THREADS = int(os.environ.get("OPS_BENCH_THREADS", "4"))
+WORKER_CLASS = os.environ.get("OPS_BENCH_WORKER_CLASS", "gthread")
 SECRET = "bench-secret-" + uuid.uuid4().hex
 SIGNING_KEY = "bench-signing-" + uuid.uuid4().hex
 
@@ -79,7 +80,7 @@ def free_port() -> int:
 @contextlib.contextmanager
 def gunicorn(database_url: str, instance: str):
     port = free_port()
-    cmd = [str(Path(sys.executable).parent / "gunicorn"), "-w", str(WORKERS), "-k", "gthread", "--threads",
+    cmd = [str(Path(sys.executable).parent / "gunicorn"), "-w", str(WORKERS), "-k", WORKER_CLASS, "--threads",
            str(THREADS), "-b", f"127.0.0.1:{port}", "--keep-alive", "30", "--log-level", "warning", "wsgi:app"]
     process = subprocess.Popen(cmd, cwd=ROOT, env=app_env(database_url, instance))
     try:
@@ -123,19 +124,16 @@ class Run:
                 f"mean {statistics.fmean(self.latencies) * 1000:6.1f} ms  statuses {dict(sorted(self.statuses.items()))}")
 
 
-def fire(port: int, path: str, bodies: list[dict], concurrency: int, headers: dict | None = None,
-         keep_bodies: bool = False) -> Run:
-    """POST each body once, from `concurrency` threads with a keep-alive connection each."""
-    run = Run(concurrency)
+def _client(port: int, path: str, bodies: list[dict], threads: int, headers: dict, keep_bodies: bool,
+            start_at: float) -> tuple[list, dict, list]:
+    """One client process: `threads` threads with a keep-alive connection each, POSTing bodies in turn."""
     lock = threading.Lock()
     cursor = iter(range(len(bodies)))
-    base_headers = {"Content-Type": "application/json", **(headers or {})}
-    start = threading.Barrier(concurrency + 1)
+    latencies, statuses, kept = [], {}, []
 
     def worker():
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        latencies, statuses, kept = [], {}, []
-        start.wait()
+        mine, my_statuses, my_bodies = [], {}, []
         while True:
             with lock:
                 index = next(cursor, None)
@@ -144,7 +142,7 @@ def fire(port: int, path: str, bodies: list[dict], concurrency: int, headers: di
             payload = json.dumps(bodies[index])
             began = time.perf_counter()
             try:
-                conn.request("POST", path, body=payload, headers=base_headers)
+                conn.request("POST", path, body=payload, headers=headers)
                 response = conn.getresponse()
                 data = response.read()
                 status = response.status
@@ -152,31 +150,58 @@ def fire(port: int, path: str, bodies: list[dict], concurrency: int, headers: di
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
                 data, status = b"", 599
-            latencies.append(time.perf_counter() - began)
-            statuses[status] = statuses.get(status, 0) + 1
+            mine.append(time.perf_counter() - began)
+            my_statuses[status] = my_statuses.get(status, 0) + 1
             if keep_bodies:
-                kept.append(data)
+                my_bodies.append(data)
         conn.close()
         with lock:
-            run.latencies.extend(latencies)
-            for status, n in statuses.items():
-                run.statuses[status] = run.statuses.get(status, 0) + n
-            run.bodies.extend(kept)
+            latencies.extend(mine)
+            for status, n in my_statuses.items():
+                statuses[status] = statuses.get(status, 0) + n
+            kept.extend(my_bodies)
 
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    [t.start() for t in threads]
-    start.wait()
-    began = time.perf_counter()
-    [t.join() for t in threads]
-    run.seconds = time.perf_counter() - began
+    time.sleep(max(0.0, start_at - time.time()))
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    [t.start() for t in pool]
+    [t.join() for t in pool]
+    return latencies, statuses, kept
+
+
+def fire(port: int, path: str, bodies: list[dict], concurrency: int, headers: dict | None = None,
+         keep_bodies: bool = False) -> Run:
+    """POST each body once with `concurrency` clients in flight at any time.
+
+    The clients are spread over up to four processes (threads inside each), so the
+    client's own GIL does not add to the latencies it measures.
+    """
+    import multiprocessing
+
+    processes = max(1, min(4, concurrency // 4))
+    shares = [concurrency // processes + (1 if i < concurrency % processes else 0) for i in range(processes)]
+    bounds = [round(len(bodies) * sum(shares[:i]) / concurrency) for i in range(processes + 1)]
+    chunks = [bodies[bounds[i]:bounds[i + 1]] for i in range(processes)]  # in proportion to threads
+    all_headers = {"Content-Type": "application/json", **(headers or {})}
+    run = Run(concurrency)
+    start_at = time.time() + 0.5
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        results = pool.starmap(_client, [(port, path, chunk, share, all_headers, keep_bodies, start_at)
+                                         for chunk, share in zip(chunks, shares)])
+    run.seconds = time.time() - start_at
+    for latencies, statuses, kept in results:
+        run.latencies.extend(latencies)
+        for status, n in statuses.items():
+            run.statuses[status] = run.statuses.get(status, 0) + n
+        run.bodies.extend(kept)
     return run
 
 
 def machine_note() -> str:
     load = os.getloadavg()
     return (f"machine: {os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
-            f"(shared with other engineers); gunicorn gthread {WORKERS} workers x {THREADS} threads; "
-            f"client: threads with keep-alive connections in one Python process on the same machine")
+            f"(shared with other engineers); gunicorn {WORKER_CLASS} {WORKERS} workers"
+            f"{f' x {THREADS} threads' if WORKER_CLASS == 'gthread' else ''}; "
+            f"client: up to 4 Python processes of threads with keep-alive connections, on the same machine")
 
 
 def temp_instance() -> str:

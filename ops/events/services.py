@@ -480,10 +480,6 @@ def status_label(status: str) -> str:
     return {CONFIRMED: _l("Confirmed"), WAITLISTED: _l("Waiting list"), CANCELLED: _l("Cancelled")}.get(status, status)
 
 
-def seoul_day_of(value: datetime) -> date:
-    return to_seoul(value).date()
-
-
 def next_days(start: date, count: int) -> list[date]:
     return [start + timedelta(days=i) for i in range(count)]
 

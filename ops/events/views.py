@@ -174,7 +174,7 @@ def edit(slug: str):
         return redirect(url_for("events.edit", slug=event.slug))
     status = 422 if request.method == "POST" else 200
     return render_template("events/edit.html", form=form, event=event, type_form=TicketTypeForm(formdata=None),
-                           session_form=SessionForm(formdata=None), capacity_form=CapacityForm), status
+                           session_form=SessionForm(formdata=None)), status
 
 
 def _local(value):
