@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import statistics
 import sys
 import time
@@ -431,7 +432,7 @@ def main() -> None:
     from ops import create_app
     from ops.extensions import db
 
-    os.environ["OPS_INSTANCE_PATH"] = temp_instance()
+    os.environ["OPS_INSTANCE_PATH"] = instance = temp_instance()
     with fresh_database() as url:
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "OPS_BROKER_URL": None})
         with app.app_context():
@@ -443,6 +444,7 @@ def main() -> None:
             measure(args.runs)
             db.session.remove()
             db.engine.dispose()
+    shutil.rmtree(instance, ignore_errors=True)
 
 
 if __name__ == "__main__":
