@@ -55,6 +55,8 @@ class Config:
         self.OPS_LOGIN_MAX_DELAY = int(env.get("OPS_LOGIN_MAX_DELAY", "900"))
         self.MAX_CONTENT_LENGTH = int(env.get("OPS_MAX_UPLOAD_BYTES", str(16 * 1024 * 1024)))
         self.OPS_ADMIN_EMAIL = env.get("OPS_ADMIN_EMAIL", "")
+        # A metric-moving action asks for a KPI roll-up at most this often (seconds, per process).
+        self.OPS_KPI_ROLLUP_EVERY = int(env.get("OPS_KPI_ROLLUP_EVERY", "300"))
 
     @property
     def is_production(self) -> bool:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import g, request
+from flask import g, has_request_context, request
 from flask_login import current_user
 
 from ..extensions import babel
@@ -27,6 +27,8 @@ def select_locale() -> str:
     forced = getattr(g, "force_locale", None)
     if forced in supported:
         return forced
+    if not has_request_context():  # CLI commands and workers: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = request.cookies.get(LOCALE_COOKIE)
     if chosen in supported:
         return chosen

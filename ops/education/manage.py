@@ -13,6 +13,7 @@ from ..accounts.models import User
 from ..accounts.roles import STAFF, Role, role_required
 from ..core.timeutil import to_seoul, utcnow
 from ..extensions import db
+from ..kpi.services import request_rollup
 from .certificates import NotCompleted, issue_certificate, revoke_certificate
 from .forms import CoordinatorForm, CourseForm, CourseSettingsForm, InstitutionForm, RevokeForm, SessionForm
 from .models import CONFIRMED, Certificate, Course, CourseSession, Enrolment, Institution
@@ -199,6 +200,7 @@ def roll_call_page(session_id: int):
         present = {int(v) for v in request.form.getlist("present") if v.isdigit()}
         marked, unmarked = roll_call(session, present, by_user=current_user)
         db.session.commit()
+        request_rollup()
         flash(_("Saved: %(marked)s marked present, %(unmarked)s unmarked.", marked=marked, unmarked=unmarked),
               "success")
         return redirect(url_for(".roll_call_page", session_id=session.id))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import logging
+import time
 from dataclasses import dataclass
 from datetime import date
 
@@ -123,13 +124,19 @@ def rollup(year: int, as_of: date) -> dict[str, float | None]:
 def request_rollup() -> bool:
     """Ask for a roll-up soon (after an event that moves a metric); never fails or delays the caller.
 
-    Call it after your commit. With a broker the task is enqueued from a background thread;
-    without one it runs in-process in a session of its own (not under tests)."""
+    Call it after your commit. Requests within ``OPS_KPI_ROLLUP_EVERY`` seconds of the last one
+    (per process and app) are dropped: a busy door makes thousands of check-ins, the snapshot
+    needs one roll-up. With a broker the task is enqueued from a background thread; without one
+    it runs in-process in a session of its own (not under tests)."""
     from ..notify.background import enqueue_soon
     from .tasks import rollup_task
 
     try:
         app = current_app._get_current_object()
+        now, state = time.monotonic(), app.extensions.setdefault("kpi_rollup_requests", {})
+        if "last" in state and now - state["last"] < app.config.get("OPS_KPI_ROLLUP_EVERY", 300):
+            return False
+        state["last"] = now
         celery_app = app.extensions["celery"]
         if celery_app.conf.task_always_eager:
             if app.testing:

@@ -89,6 +89,7 @@ def entries(year: int):
                 services.add_entry(year=year, metric=form.metric.data, value=form.value.data,
                                    as_of=form.as_of.data, note=form.note.data, user=current_user)
                 db.session.commit()
+                services.request_rollup()
                 flash(_("The figure is recorded."), "success")
                 return redirect(url_for("kpi.entries", year=year))
             except services.InvalidEntry as exc:

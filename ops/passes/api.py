@@ -8,6 +8,7 @@ from flask_login import current_user
 from ..accounts.roles import STAFF, api_role_required
 from ..core.api import api_error
 from ..extensions import db
+from ..kpi.services import request_rollup
 from .checkin import NotCheckedIn, undo_checkin
 from .codes import InvalidCode, verify_code
 from .models import CheckIn
@@ -37,6 +38,7 @@ def checkin():
                       occasion=body.get("occasion"))
     if outcome.status < 400:
         db.session.commit()
+        request_rollup()
     else:
         db.session.rollback()
     payload = outcome.as_json()

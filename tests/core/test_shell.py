@@ -86,3 +86,10 @@ def test_base_layout_is_senior_friendly(client):
     assert "--tap: 48px" in css  # touch targets
     page = client.get("/").get_data(as_text=True)
     assert 'name="viewport"' in page and 'class="skip"' in page
+
+
+def test_texts_outside_a_request_use_the_default_language(app):
+    """CLI commands and workers render messages with no browser to ask: Korean, not a crash."""
+    from flask_babel import lazy_gettext
+
+    assert str(lazy_gettext("Log in")) == "로그인"

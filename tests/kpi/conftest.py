@@ -15,7 +15,8 @@ def plan(app):
 
 
 @pytest.fixture(autouse=True)
-def clean_registries():
+def clean_registries(app):
+    """Depends on the app so that every area has registered its metrics before the snapshot."""
     saved = [(reg, dict(reg)) for reg in (registry.METRICS, registry.PEOPLE, registry.DISTRICT_FIGURES)]
     for reg, _ in saved:
         reg.clear()

@@ -133,6 +133,17 @@ def test_request_rollup_with_the_broker_down_returns_at_once(tmp_path, monkeypat
         assert time.monotonic() - started < 1
 
 
+def test_a_busy_door_asks_for_one_rollup_not_one_per_scan(tmp_path, monkeypatch):
+    from ops import create_app
+    from tests.conftest import base_config
+
+    monkeypatch.setenv("OPS_INSTANCE_PATH", str(tmp_path / "instance"))
+    busy = create_app(base_config(tmp_path, OPS_BROKER_URL="redis://127.0.0.1:1/0", OPS_KPI_ROLLUP_EVERY=300))
+    with busy.app_context():
+        asked = [services.request_rollup() for _ in range(50)]
+    assert asked.count(True) == 1 and asked[0] is True
+
+
 def test_the_rollup_command_stores_the_days_snapshots(app, plan):
     result = app.test_cli_runner().invoke(args=["kpi", "rollup", "--date", "2025-06-30"])
     assert result.exit_code == 0 and "28 metrics as of 2025-06-30" in result.output

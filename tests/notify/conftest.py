@@ -17,7 +17,8 @@ TEMPLATES = {
 
 
 @pytest.fixture(autouse=True)
-def test_templates():
+def test_templates(app):
+    """Depends on the app so that every area has registered its own templates before the snapshot."""
     saved = dict(registry.TEMPLATES)
     for name, texts in TEMPLATES.items():
         registry.message_template(name, **texts)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from ...core.timeutil import seoul_today
 from ...extensions import db
+from ...kpi.services import request_rollup
 from ...people.consent import NOTICES
 from . import services
 from .forms import LinkedRequestForm, PublicRequestForm, SurveyForm, apply_errors
@@ -150,6 +151,7 @@ def survey(code: str):
             db.session.rollback()
             return render_template("bus/survey_message.html", kind="bad", message=exc.message), 409
         db.session.commit()
+        request_rollup()
         return render_template("bus/survey_message.html", kind="ok",
                                message=_("Thank you for your answer!"))
     status = 422 if request.method == "POST" else 200

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from ...accounts.roles import STAFF, role_required
 from ...core.timeutil import seoul_today
 from ...extensions import db
+from ...kpi.services import request_rollup
 from ...passes.qr import qr_svg
 from . import reports, services
 from .forms import (BlackoutForm, BusForm, CardsForm, ContactForm, CountsForm, InstitutionForm, ParticipantForm,
@@ -39,7 +40,7 @@ def _back(visit_id: int):
     return redirect(url_for("bus.visit", visit_id=visit_id))
 
 
-def _act(form, action, done: str, back):
+def _act(form, action, done: str, back, moves_kpi: bool = False):
     """Validate an action's form, run the service, commit, and answer with ``back`` and the outcome.
 
     ``action(form)`` may return a warning (a str) to show beside the success message.
@@ -56,6 +57,8 @@ def _act(form, action, done: str, back):
             flash(str(exc.message), "error")
         else:
             db.session.commit()
+            if moves_kpi:
+                request_rollup()
             flash(done, "success")
             if isinstance(warning, str):
                 flash(warning, "error")
@@ -177,7 +180,7 @@ def counts(visit_id: int):
     return _act(CountsForm(),
                 lambda form: services.record_counts(visit, {b: getattr(form, f"band_{b}").data or 0
                                                             for b in AGE_BANDS}, by_user=current_user),
-                _("Participants recorded."), _back(visit_id))
+                _("Participants recorded."), _back(visit_id), moves_kpi=True)
 
 
 @bp.post("/visits/<int:visit_id>/participants")
@@ -188,7 +191,7 @@ def add_participant(visit_id: int):
                 lambda form: services.add_participant(visit, name=form.name.data, phone=form.phone.data,
                                                       birth_year=form.birth_year.data, role=form.role.data,
                                                       consent=form.consent_collection.data, by_user=current_user),
-                _("Participant added."), _back(visit_id))
+                _("Participant added."), _back(visit_id), moves_kpi=True)
 
 
 @bp.post("/visits/<int:visit_id>/participants/<int:participant_id>/remove")

@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload
 from ...accounts.roles import STAFF, Role, role_required
 from ...core.timeutil import seoul_today
 from ...extensions import db
+from ...kpi.services import request_rollup
 from ...passes.qr import qr_svg
 from ...people.consent import NOTICES
 from ...people.districts import district_choices
@@ -481,6 +482,7 @@ def my_log(learner_id: int):
         note=form.note.data, by_user=current_user))
     if result is not _NOT_SENT:
         lesson, created = result
+        request_rollup()
         flash(_("Lesson saved.") if created else _("This lesson was already saved."), "success")
         return redirect(url_for("eodina.my_feedback", lesson_id=lesson.id))
     return render_template("eodina/my_log.html", le=le, match=match, form=form), status
