@@ -12,6 +12,8 @@ from ..people.phone import mask_name, mask_phone
 CONFIRMED = "confirmed"
 WAITLISTED = "waitlisted"
 CANCELLED = "cancelled"
+# A conference booking of a ticket still on the waiting list: it takes a seat only once the ticket does.
+ON_HOLD = "on_hold"
 
 
 class Event(db.Model):

@@ -26,7 +26,7 @@ from ..people.consent import SMS_REMINDERS
 from ..people.phone import InvalidPhone, mask_phone, normalise_phone, phone_tail
 from ..people.services import find_or_create_person, record_consent
 from .consent import EVENT_REGISTRATION
-from .models import (CANCELLED, CONFIRMED, WAITLISTED, Event, EventSession, ExportAudit, Registration,
+from .models import (CANCELLED, CONFIRMED, ON_HOLD, WAITLISTED, Event, EventSession, ExportAudit, Registration,
                      SessionBooking, TicketType)
 
 CHECKIN_KIND = "ticket"
@@ -221,7 +221,7 @@ def register(event: Event, *, name: str, phone: str, ticket_type: str, consent: 
             db.session.add(registration)
             for session in wanted_sessions:
                 db.session.add(SessionBooking(registration=registration, session_id=session.id,
-                                              status=CONFIRMED if take_seat(EventSession, session.id) else WAITLISTED))
+                                              status=_book_session(session.id) if seated else ON_HOLD))
             db.session.flush()
     except IntegrityError:
         # The same person registered at the same moment in another request: theirs is the ticket.
@@ -276,10 +276,17 @@ def registration_by_code(code: str) -> Registration | None:
     return db.session.scalar(select(Registration).where(Registration.code == (code or "").strip().upper()))
 
 
+def _book_session(session_id: int) -> str:
+    return CONFIRMED if take_seat(EventSession, session_id) else WAITLISTED
+
+
 def _promote(ticket_type_id: int) -> list[Registration]:
     promoted = promote_waitlist(TicketType, ticket_type_id, Registration, Registration.ticket_type_id)
     for registration in promoted:
         registration.confirmed_at = utcnow()
+        for booking in registration.bookings:  # conferences wanted while waiting now try for a seat
+            if booking.status == ON_HOLD:
+                booking.status = _book_session(booking.session_id)
         queue_message(template="events.promoted", dedup_key=f"event-promoted:{registration.id}",
                       person=registration.person, recipient=registration.person.phone,
                       data=_message_data(registration), locale=registration.locale, purpose="service")

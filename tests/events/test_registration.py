@@ -147,6 +147,22 @@ def test_conference_session_seats_are_booked_and_released(app):
     assert [b.status for b in second.bookings] == ["confirmed"] and db.session.get(EventSession, session.id).taken == 1
 
 
+def test_a_waitlisted_ticket_holds_no_conference_seat_until_it_is_confirmed(app):
+    from ops.events.models import EventSession
+
+    event = make_event(capacity=1)
+    session = services.add_session(event, title_ko="빅데이터 포럼", day=event.first_day, capacity=5)
+    db.session.commit()
+    holder = register_one(event, 1)
+    waiting = register_one(event, 2, session_ids=[session.id])
+    assert waiting.status == "waitlisted" and [b.status for b in waiting.bookings] == ["on_hold"]
+    assert db.session.get(EventSession, session.id).taken == 0
+    services.cancel_registration(holder)
+    db.session.commit()
+    assert waiting.status == "confirmed" and [b.status for b in waiting.bookings] == ["confirmed"]
+    assert db.session.get(EventSession, session.id).taken == 1
+
+
 @pytest.mark.pg
 def test_fifty_concurrent_registrations_never_exceed_twenty_seats(pg_app):
     make_event(capacity=20)
