@@ -73,6 +73,7 @@ def test_register_open_ticket_and_check_in_green_then_amber(live_server, page):
     page.wait_for_url(f"{live_server}/")
 
     page.goto(f"{live_server}/scan?gate=Hall%20A&context=events:slw-2025")
+    assert not page.is_visible(".scan-undo")  # nothing to undo before the first scan
     page.fill("#scan-code", code)
     page.press("#scan-code", "Enter")
     page.wait_for_selector("#scan-result.result-ok")
