@@ -1,7 +1,7 @@
 """Extract each area's messages into ops/<area>/translations/ko.po, keeping existing translations.
 
     python scripts/i18n.py            # update every catalog
-    python scripts/i18n.py --check    # exit 1 if a Korean translation is missing
+    python scripts/i18n.py --check    # exit 1 if a Korean translation is missing or one msgid reads two ways
     python scripts/i18n.py --fill ko.json   # set translations from {"msgid": "한국어"}
 Root templates (ops/templates) and top-level modules belong to the core catalog.
 """
@@ -62,6 +62,26 @@ def extract() -> dict[str, Catalog]:
     return catalogs
 
 
+def conflicts(root: Path = ROOT) -> list[str]:
+    """Messages that two areas translate differently.
+
+    Flask-Babel merges every area's catalog into one, so a msgid has one Korean text in the
+    whole app: where two areas mean different things by the same English, one of them must
+    say it differently (or use pgettext with a context).
+    """
+    seen: dict[tuple, dict[str, list[str]]] = {}
+    for po_path in sorted(root.glob("**/translations/ko.po")):
+        with po_path.open("rb") as fh:
+            catalog = read_po(fh, locale="ko")
+        area = po_path.parent.parent.relative_to(root).as_posix()
+        for message in catalog:
+            if message.id and message.string:
+                seen.setdefault((str(message.id), message.context), {}).setdefault(str(message.string), []).append(area)
+    return [f"{msgid!r}{f' ({context})' if context else ''}: " + "; ".join(f"{ko!r} in {', '.join(areas)}"
+                                                                     for ko, areas in texts.items())
+            for (msgid, context), texts in sorted(seen.items(), key=lambda kv: kv[0][0]) if len(texts) > 1]
+
+
 def main(check: bool = False, fill: dict | None = None) -> int:
     fill = fill or {}
     missing = 0
@@ -89,7 +109,10 @@ def main(check: bool = False, fill: dict | None = None) -> int:
             with po_path.open("wb") as fh:
                 write_po(fh, fresh, omit_header=False, sort_output=True, width=100)
     print(f"{missing} message(s) without a Korean translation")
-    return 1 if (check and missing) else 0
+    clashes = conflicts()
+    for line in clashes:
+        print(f"translated two ways: {line}")
+    return 1 if (check and (missing or clashes)) else 0
 
 
 if __name__ == "__main__":

@@ -237,7 +237,7 @@ def add_session(slug: str):
     def change():
         services.add_session(event, title_ko=form.title_ko.data, title_en=form.title_en.data, day=form.day.data,
                              starts_at=form.starts_at.data, room=form.room.data, capacity=form.capacity.data)
-        return _("Session added.")
+        return _("Conference added.")
 
     return _staff_change(event, form, change)
 

@@ -34,7 +34,7 @@ def workbook(data: dict, status_labels: dict[str, str]) -> bytes:
            [[m["key"], point["day"], point["value"]]
             for programme in data["programmes"] for m in programme["metrics"] for point in m["trend"]])
     people = data["unique_citizens"]
-    _sheet(book, _("Unique citizens"), [_("Programme"), _("People")],
+    _sheet(book, _("Unique citizens"), [_("Programme"), _("Number of people")],
            [[_("All programmes (counted once)"), people["total"]]]
            + [[key, n] for key, n in people["by_programme"].items()])
     columns = data["districts"]["columns"]

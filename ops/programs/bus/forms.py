@@ -44,7 +44,7 @@ class VisitFieldsMixin:
     day = DateField(_l("Date of the visit"), validators=[InputRequired(_l("Please choose a date."))])
     slot = SelectField(_l("Time"), coerce=int,
                        validators=[InputRequired(_l("Please choose one of the bus's time slots."))])
-    programme = SelectField(_l("Programme"), coerce=int, validators=[InputRequired(_l("Please choose a programme."))])
+    programme = SelectField(_l("Activity"), coerce=int, validators=[InputRequired(_l("Please choose a programme."))])
     expected_participants = IntegerField(
         _l("Expected participants"),
         validators=[InputRequired(_l("Please enter the expected number of participants (at least 1).")),

@@ -165,7 +165,7 @@ def export_xlsx(year: int, as_of: date, locale: str = "ko") -> bytes:
     book = Workbook()
     runs = book.active
     runs.title = _("Runs")
-    runs.append([_("Date"), _("Slot"), _("Institution"), _("District"), _("Programme"), _("Participants"),
+    runs.append([_("Date"), _("Slot"), _("Institution"), _("District"), _("Activity"), _("Participants"),
                  _("Aged 60+"), _("Survey answers"), _("Satisfaction (1–5)")])
     for row in data["rows"]:
         runs.append([row["day"], row["slot"], row["institution"], district_label(row["district"], locale),

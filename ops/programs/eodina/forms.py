@@ -43,7 +43,7 @@ class CenterForm(FlaskForm):
         InputRequired(_l("Please enter a number.")), NumberRange(min=1, max=50, message=_l("Between 1 and 50."))])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=20)])
     opened_on = DateField(_l("Opened on"), validators=[Optional()])
-    active = BooleanField(_l("Open"), default=True)
+    active = BooleanField(_l("In operation"), default=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
