@@ -16,6 +16,10 @@ from . import export, services
 from .charts import progress_svg, trend_svg
 from .forms import ManualEntryForm
 
+# The areas that register served people, by their registry key (see ops.kpi.registry.served_people).
+PEOPLE_LABELS = {"eodina": _l("1:1 digital lessons"), "bus": _l("Digital experience bus"),
+                 "education": _l("Courses"), "events": _l("Events")}
+
 bp = Blueprint("kpi", __name__, template_folder="templates", static_folder="static", static_url_path="/kpi/static")
 
 STATUS_LABELS = {
@@ -61,8 +65,12 @@ def dashboard(year: int):
     data = services.figures(year, month, programme, locale=_locale())
     programmes = db.session.scalars(select(Programme).where(Programme.year == year)
                                     .order_by(Programme.code, Programme.id)).all()
+    names = {p.key: p.name(_locale()) for p in programmes}
+    people_labels = {key: str(PEOPLE_LABELS.get(key) or names.get(key) or key)
+                     for key in data["unique_citizens"]["by_programme"]}
     return render_template("kpi/dashboard.html", data=data, programmes=programmes, labels=STATUS_LABELS,
-                           trend_svg=trend_svg, progress_svg=progress_svg, today=seoul_today())
+                           people_labels=people_labels, trend_svg=trend_svg, progress_svg=progress_svg,
+                           today=seoul_today())
 
 
 @bp.get("/kpi/<int:year>/export.xlsx")

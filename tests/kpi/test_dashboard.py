@@ -133,3 +133,18 @@ def test_the_api_explains_a_bad_month(app, client, login_as, plan):
 def test_citizens_cannot_read_the_kpi_api(app, client, login_as):
     login_as("citizen")
     assert client.get("/api/v1/kpi?year=2025").status_code == 403
+
+
+def test_unique_citizens_are_shown_per_programme_by_name(app, client, login_as, plan):
+    from sqlalchemy import select
+
+    from ops.kpi.registry import served_people
+    from ops.people.models import Person
+    from ops.people.services import find_or_create_person
+
+    find_or_create_person("김영자", "010-1111-2222")
+    db.session.commit()
+    served_people("eodina")(lambda year: select(Person.id))
+    login_as("manager")
+    page = client.get("/kpi/2025").get_data(as_text=True)
+    assert "1:1 디지털 교육: 1" in page
