@@ -321,11 +321,13 @@ def _ticket_label(label_ko: str, label_en: str, name: str, locale: str) -> str:
 @lru_cache(maxsize=1)
 def _admit_query():
     """Built once: everything the door needs about a ticket, in one query by its code."""
-    return (select(Registration.id, Registration.status, Registration.name, Registration.event_id, Event.days,
-                   TicketType.name, TicketType.label_ko, TicketType.label_en)
-            .join(Event, Event.id == Registration.event_id)
-            .join(TicketType, TicketType.id == Registration.ticket_type_id)
-            .where(Registration.code == bindparam("code")))
+    # Core columns of the tables: the rows are read as tuples, with none of the ORM's loading.
+    r, e, t = Registration.__table__.c, Event.__table__.c, TicketType.__table__.c
+    return (select(r.id, r.status, r.name, r.event_id, e.days, t.name, t.label_ko, t.label_en)
+            .select_from(Registration.__table__)
+            .join(Event.__table__, e.id == r.event_id)
+            .join(TicketType.__table__, t.id == r.ticket_type_id)
+            .where(r.code == bindparam("code")))
 
 
 def admit(code_text: str, *, gate: str | None, by_user, method: str = "scan", locale: str = "ko") -> ScanOutcome:
