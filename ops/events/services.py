@@ -235,11 +235,12 @@ def register(event: Event, *, name: str, phone: str, ticket_type: str, consent: 
 
 def _person_with_consent(name, phone, *, email, country, sms_consent, by_user):
     person = find_or_create_person(name, phone, email=email or None, country=(country or "KR").upper(),
-                                   allow_foreign=True)
+                                   allow_foreign=True, flush=False)
     consent_source = "staff" if by_user is not None else "web"
     record_consent(person, EVENT_REGISTRATION, True, source=consent_source, recorded_by=by_user)
     if sms_consent:
         record_consent(person, SMS_REMINDERS, True, source=consent_source, recorded_by=by_user)
+    db.session.flush()  # the person and the consents in one flush, before the seat's row is locked
     return person
 
 
