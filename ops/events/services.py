@@ -64,12 +64,17 @@ class AlreadyCancelled(DomainError):
 
 # --- Events ---------------------------------------------------------------------------------
 
-def event_by_slug(slug: str) -> Event | None:
-    """The event with its ticket types, in one query (every page and registration needs both)."""
+@lru_cache(maxsize=1)
+def _event_query():
+    """Built once (every registration runs it): the hot path only binds the slug."""
     from sqlalchemy.orm import joinedload
 
-    return db.session.execute(select(Event).where(Event.slug == (slug or "").strip().lower())
-                              .options(joinedload(Event.ticket_types))).unique().scalar_one_or_none()
+    return select(Event).where(Event.slug == bindparam("slug")).options(joinedload(Event.ticket_types))
+
+
+def event_by_slug(slug: str) -> Event | None:
+    """The event with its ticket types, in one query (every page and registration needs both)."""
+    return db.session.execute(_event_query(), {"slug": (slug or "").strip().lower()}).unique().scalar_one_or_none()
 
 
 def create_event(*, slug: str, title_ko: str, days: list[date], title_en: str = "", programme: str | None = None,
@@ -173,9 +178,14 @@ def person_key(name: str, phone: str) -> str:
     return hashlib.sha256(f"{cleaned}|{phone}".encode()).hexdigest()
 
 
+@lru_cache(maxsize=1)
+def _live_registration_query():
+    return select(Registration).where(Registration.event_id == bindparam("event_id"),
+                                      Registration.person_key == bindparam("key"), Registration.status != CANCELLED)
+
+
 def _live_registration(event_id: int, key: str) -> Registration | None:
-    return db.session.scalar(select(Registration).where(
-        Registration.event_id == event_id, Registration.person_key == key, Registration.status != CANCELLED))
+    return db.session.scalar(_live_registration_query(), {"event_id": event_id, "key": key})
 
 
 def register(event: Event, *, name: str, phone: str, ticket_type: str, consent: bool, email: str | None = None,
