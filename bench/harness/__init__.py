@@ -1,5 +1,6 @@
 """What the benchmarks share: a PostgreSQL database of their own, gunicorn serving the app on it,
-and a bounded pool of keep-alive HTTP clients that records every latency.
+a load generator (wrk with post_each.lua, else a pool of Python keep-alive clients) that sends
+each request body exactly once, and the CPU each request cost, split by part.
 
 Each benchmark creates its database, migrates it, seeds it, runs gunicorn on 127.0.0.1 (a free
 port), fires its requests, prints its figures, then stops gunicorn and drops the database.
@@ -300,12 +301,13 @@ def fire(server: Server, path: str, bodies: list[dict], concurrency: int, header
 
     The run also records where the CPU went (see cpu_per_request).
     """
-    before = cpu_snapshot(server)
+    before, began = cpu_snapshot(server), time.time()
     if CLIENT == "wrk":
         run = fire_wrk(server.port, path, bodies, concurrency, headers)
     else:
         run = fire_python(server.port, path, bodies, concurrency, headers)
-    run.cpu = cpu_per_request(before, cpu_snapshot(server), run.count, run.seconds)
+    # The snapshots bracket the whole call (client start-up included), and so does "busy".
+    run.cpu = cpu_per_request(before, cpu_snapshot(server), run.count, time.time() - began)
     return run
 
 
