@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test browser bench i18n
+.PHONY: install run test browser wrk bench i18n
 
 $(BIN)/ops: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,13 @@ browser:
 test: install browser
 	$(BIN)/python -m pytest
 
-bench: install
+# wrk drives the HTTP benchmarks (Debian's package; root only; without it they fall back to a Python client).
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
+	  echo "wrk not installed: the HTTP benchmarks use their Python client"
+
+bench: install wrk
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 i18n: install

@@ -6,7 +6,6 @@ Checks: exactly 2,000 confirmed, the rest waitlisted, no 5xx. Target: at least 3
 """
 from __future__ import annotations
 
-import json
 import os
 import sys
 
@@ -31,6 +30,13 @@ def seed(app) -> None:
         db.session.commit()
 
 
+def bodies(count: int) -> list[dict]:
+    """Distinct people (name and phone), as the public form would send them."""
+    return [{"name": f"신청자{i:05d}", "phone": f"010-{6000 + i // 10000:04d}-{i % 10000:04d}",
+             "ticket_type": "visitor", "consent": True, "country": COUNTRIES[i % len(COUNTRIES)],
+             "email": f"p{i}@example.org"} for i in range(count)]
+
+
 def counts(app) -> tuple[dict, int]:
     from sqlalchemy import func, select
 
@@ -46,29 +52,21 @@ def counts(app) -> tuple[dict, int]:
 
 
 def main() -> int:
-    bodies = [{"name": f"신청자{i:05d}", "phone": f"010-{6000 + i // 10000:04d}-{i % 10000:04d}",
-               "ticket_type": "visitor", "consent": True, "country": COUNTRIES[i % len(COUNTRIES)],
-               "email": f"p{i}@example.org"} for i in range(ATTEMPTS)]
+    attempts = bodies(ATTEMPTS)
     with prepared_app() as (url, instance, app):
         seed(app)
         print(f"registration burst: {ATTEMPTS} attempts for {SEATS} seats at concurrency {CONCURRENCY}")
         print(machine_note())
-        with gunicorn(url, instance) as port:
-            run = fire(port, "/api/v1/events/burst/registrations", bodies, CONCURRENCY, keep_bodies=True)
-        answered = {}
-        for body in run.bodies:
-            try:
-                status = json.loads(body).get("status", "error")
-            except ValueError:
-                status = "error"
-            answered[status] = answered.get(status, 0) + 1
+        with gunicorn(url, instance) as server:
+            run = fire(server, "/api/v1/events/burst/registrations", attempts, CONCURRENCY)
         print(run.line("registrations"))
+        print(run.cpu_line())
         by_status, taken = counts(app)
-        print(f"answers: {dict(sorted(answered.items()))}; database: {dict(sorted(by_status.items()))}, "
+        print(f"answers: {dict(sorted(run.results.items()))}; database: {dict(sorted(by_status.items()))}, "
               f"seats taken {taken}")
         server_errors = sum(n for status, n in run.statuses.items() if status >= 500)
-        ok = (by_status.get("confirmed") == SEATS == taken == answered.get("confirmed")
-              and by_status.get("waitlisted") == ATTEMPTS - SEATS == answered.get("waitlisted")
+        ok = (by_status.get("confirmed") == SEATS == taken == run.results.get("confirmed")
+              and by_status.get("waitlisted") == ATTEMPTS - SEATS == run.results.get("waitlisted")
               and server_errors == 0 and run.statuses == {201: ATTEMPTS})
         print("exactly the seats confirmed, the rest waitlisted, no 5xx" if ok else "CHECK FAILED")
         return 0 if ok else 1

@@ -1,5 +1,6 @@
 """What the benchmarks share: a PostgreSQL database of their own, gunicorn serving the app on it,
-and a bounded pool of keep-alive HTTP clients that records every latency.
+a load generator (wrk with post_each.lua, else a pool of Python keep-alive clients) that sends
+each request body exactly once, and the CPU each request cost, split by part.
 
 Each benchmark creates its database, migrates it, seeds it, runs gunicorn on 127.0.0.1 (a free
 port), fires its requests, prints its figures, then stops gunicorn and drops the database.
@@ -10,6 +11,7 @@ import contextlib
 import http.client
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -26,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 PG_ADMIN_URL = os.environ.get("OPS_BENCH_PG_URL", os.environ.get(
     "OPS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
-WORKERS = int(os.environ.get("OPS_BENCH_WORKERS", "4"))
+WORKERS = int(os.environ.get("OPS_BENCH_WORKERS", "2"))
 THREADS = int(os.environ.get("OPS_BENCH_THREADS", "4"))
 WORKER_CLASS = os.environ.get("OPS_BENCH_WORKER_CLASS", "gthread")
 SECRET = "bench-secret-" + uuid.uuid4().hex
@@ -50,11 +52,46 @@ def fresh_database():
         admin.dispose()
 
 
+# As deployed, the app hands work (sending the outbox) to Celery through Redis: requests only
+# write outbox rows and wake the dispatcher. The benchmarks do the same with keys of their own
+# (removed afterwards) and no worker, so the figures are the web tier's. Without Redis, or with
+# OPS_BENCH_BROKER_URL=none, tasks run in-process: every registration then also sends its SMS.
+BROKER_URL = os.environ.get("OPS_BENCH_BROKER_URL", "redis://127.0.0.1:6379/0")
+REDIS_PREFIX = f"ops-bench-{uuid.uuid4().hex[:10]}:"
+
+
+def _broker_reachable() -> bool:
+    if BROKER_URL.lower() in ("", "none", "off"):
+        return False
+    try:
+        import redis
+
+        redis.Redis.from_url(BROKER_URL, socket_connect_timeout=2).ping()
+        return True
+    except Exception:  # noqa: BLE001 - no Redis: tasks run in-process
+        return False
+
+
+BROKER = BROKER_URL if _broker_reachable() else None
+
+
+def remove_broker_keys() -> None:
+    if BROKER:
+        import redis
+
+        client = redis.Redis.from_url(BROKER)
+        for key in client.scan_iter(match=REDIS_PREFIX + "*"):
+            client.delete(key)
+
+
 def app_env(database_url: str, instance: str) -> dict:
     env = dict(os.environ)
     env.update(OPS_DATABASE_URL=database_url, OPS_SECRET_KEY=SECRET, OPS_SIGNING_KEY=SIGNING_KEY,
                OPS_INSTANCE_PATH=instance, OPS_ENV="development")
-    env.pop("OPS_BROKER_URL", None)
+    for name in ("OPS_BROKER_URL", "OPS_RESULT_BACKEND", "OPS_REDIS_URL"):
+        env.pop(name, None)
+    if BROKER:
+        env.update(OPS_BROKER_URL=BROKER, OPS_REDIS_PREFIX=REDIS_PREFIX)
     return env
 
 
@@ -77,6 +114,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@dataclass
+class Server:
+    """gunicorn serving the app on one database: where to send requests, and whose CPU to count."""
+    port: int
+    pid: int
+    database: str
+
+
 @contextlib.contextmanager
 def gunicorn(database_url: str, instance: str):
     port = free_port()
@@ -96,10 +141,69 @@ def gunicorn(database_url: str, instance: str):
             if time.time() > deadline or process.poll() is not None:
                 raise RuntimeError("gunicorn did not start")
             time.sleep(0.3)
-        yield port
+        yield Server(port, process.pid, database_url.rsplit("/", 1)[-1])
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+# --- Where the CPU goes -------------------------------------------------------------------------
+# Read from /proc (Linux): gunicorn's master and workers, the PostgreSQL backends serving the
+# benchmark's database, the client (wrk or the Python processes: reaped children of this one),
+# and whatever else the machine did meanwhile.
+
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _processes():
+    """(pid, ppid, cpu seconds, command line) of every readable process."""
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                stat = f.read()
+            with open(f"/proc/{entry.name}/cmdline", "rb") as f:
+                cmdline = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(b")") + 2:].split()
+        yield int(entry.name), int(fields[1]), (int(fields[11]) + int(fields[12])) / _TICK, cmdline
+
+
+def _machine_busy() -> float:
+    with open("/proc/stat") as f:
+        values = [int(v) for v in f.readline().split()[1:]]
+    return (sum(values) - values[3] - values[4]) / _TICK  # all but idle and iowait
+
+
+def cpu_snapshot(server: Server) -> dict:
+    """CPU seconds so far: per process for the server and PostgreSQL parts, in total for the rest."""
+    parts = {"server": {}, "postgres": {}}
+    database = server.database.encode()
+    for pid, ppid, cpu, cmdline in _processes():
+        if pid == server.pid or ppid == server.pid:
+            parts["server"][pid] = cpu
+        elif cmdline.startswith(b"postgres: ") and b" " + database + b" " in cmdline:
+            parts["postgres"][pid] = cpu
+    mine = os.times()
+    parts["client"] = mine.children_user + mine.children_system
+    parts["machine"] = _machine_busy()
+    return parts
+
+
+def cpu_per_request(before: dict, after: dict, requests: int, seconds: float) -> dict:
+    """Milliseconds of CPU per request by part; "other" is the rest of the machine (other users).
+
+    Processes are compared one by one (a PostgreSQL backend may start or end during a run).
+    """
+    delta = {part: sum(cpu - before[part].get(pid, 0.0) for pid, cpu in after[part].items())
+             for part in ("server", "postgres")}
+    delta.update({part: after[part] - before[part] for part in ("client", "machine")})
+    delta["other"] = max(0.0, delta["machine"] - delta["server"] - delta["postgres"] - delta["client"])
+    figures = {k: delta[k] * 1000 / max(1, requests) for k in ("server", "postgres", "client", "other")}
+    figures["busy"] = delta["machine"] / max(seconds, 1e-9) / (os.cpu_count() or 1)
+    return figures
 
 
 @dataclass
@@ -109,19 +213,38 @@ class Run:
     latencies: list = field(default_factory=list)
     statuses: dict = field(default_factory=dict)
     bodies: list = field(default_factory=list)
+    results: dict = field(default_factory=dict)  # the answers' "status" field, counted
+    client: str = "python"
+    figures: dict = field(default_factory=dict)  # from wrk: requests, p50_ms, p99_ms, mean_ms
+    cpu: dict = field(default_factory=dict)  # ms of CPU per request: server, postgres, client, other
+
+    @property
+    def count(self) -> int:
+        return self.figures.get("requests", len(self.latencies))
 
     @property
     def per_second(self) -> float:
-        return len(self.latencies) / self.seconds if self.seconds else 0.0
+        return self.count / self.seconds if self.seconds else 0.0
 
     def percentile(self, p: float) -> float:
+        if self.figures:
+            return self.figures[f"p{p:g}_ms"]
         ordered = sorted(self.latencies)
         return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] * 1000
 
+    def mean(self) -> float:
+        return self.figures["mean_ms"] if self.figures else statistics.fmean(self.latencies) * 1000
+
     def line(self, what: str) -> str:
-        return (f"c={self.concurrency:<3} {len(self.latencies):>6} {what} in {self.seconds:6.2f}s  "
+        return (f"c={self.concurrency:<3} {self.count:>6} {what} in {self.seconds:6.2f}s  "
                 f"{self.per_second:8.1f}/s  p50 {self.percentile(50):6.1f} ms  p99 {self.percentile(99):6.1f} ms  "
-                f"mean {statistics.fmean(self.latencies) * 1000:6.1f} ms  statuses {dict(sorted(self.statuses.items()))}")
+                f"mean {self.mean():6.1f} ms  statuses {dict(sorted(self.statuses.items()))}  ({self.client})")
+
+    def cpu_line(self) -> str:
+        c = self.cpu
+        return (f"      CPU per request: server {c['server']:.2f} ms, PostgreSQL {c['postgres']:.2f} ms, "
+                f"client {c['client']:.2f} ms, rest of machine {c['other']:.2f} ms; "
+                f"both cores {c['busy'] * 100:.0f}% busy")
 
 
 def _client(port: int, path: str, bodies: list[dict], threads: int, headers: dict, keep_bodies: bool,
@@ -168,8 +291,73 @@ def _client(port: int, path: str, bodies: list[dict], threads: int, headers: dic
     return latencies, statuses, kept
 
 
-def fire(port: int, path: str, bodies: list[dict], concurrency: int, headers: dict | None = None,
-         keep_bodies: bool = False) -> Run:
+WRK = shutil.which("wrk")
+CLIENT = os.environ.get("OPS_BENCH_CLIENT", "wrk" if WRK else "python")
+LUA_SCRIPT = Path(__file__).with_name("post_each.lua")
+
+
+def fire(server: Server, path: str, bodies: list[dict], concurrency: int, headers: dict | None = None) -> Run:
+    """POST each body exactly once with `concurrency` connections in flight: wrk if installed, else Python.
+
+    The run also records where the CPU went (see cpu_per_request).
+    """
+    before, began = cpu_snapshot(server), time.time()
+    if CLIENT == "wrk":
+        run = fire_wrk(server.port, path, bodies, concurrency, headers)
+    else:
+        run = fire_python(server.port, path, bodies, concurrency, headers)
+    # The snapshots bracket the whole call (client start-up included), and so does "busy".
+    run.cpu = cpu_per_request(before, cpu_snapshot(server), run.count, time.time() - began)
+    return run
+
+
+def fire_wrk(port: int, path: str, bodies: list[dict], concurrency: int, headers: dict | None = None) -> Run:
+    """wrk (C, epoll) with one connection per thread, each thread POSTing its own slice of the bodies.
+
+    wrk runs for a duration, not a count: each thread stops after its slice and leaves a
+    marker, and wrk is interrupted (SIGINT: it still prints its summary) once all are in.
+    """
+    import signal
+
+    work = Path(tempfile.mkdtemp(prefix="ops-wrk-"))
+    try:
+        bodies_file, markers = work / "bodies.jsonl", work / "done"
+        markers.mkdir()
+        bodies_file.write_text("".join(json.dumps(body, ensure_ascii=False) + "\n" for body in bodies))
+        cmd = [WRK or "wrk", "-t", str(concurrency), "-c", str(concurrency), "-d", "3600s", "--timeout", "30s",
+               "-s", str(LUA_SCRIPT), "-H", "Content-Type: application/json"]
+        for name, value in (headers or {}).items():
+            cmd += ["-H", f"{name}: {value}"]
+        cmd += [f"http://127.0.0.1:{port}", "--", path, str(bodies_file), str(concurrency), str(markers)]
+        # A run that stalls (e.g. a server that drops keep-alive connections: wrk then waits out
+        # its timeouts) is cut off; its missing answers make the benchmark's checks fail.
+        deadline = time.time() + 60 + len(bodies) / 20
+        process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            while (process.poll() is None and len(list(markers.iterdir())) < concurrency
+                   and time.time() < deadline):
+                time.sleep(0.02)
+            if process.poll() is None:
+                process.send_signal(signal.SIGINT)
+            out, err = process.communicate(timeout=60)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    line = next((line for line in out.splitlines() if line.startswith("BENCH ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk gave no figures:\n{out}\n{err}")
+    figures = json.loads(line[len("BENCH "):])
+    statuses = {int(k): n for k, n in figures.pop("statuses").items()}
+    if figures.get("socket_errors"):
+        statuses[599] = figures["socket_errors"]
+    return Run(concurrency, seconds=figures["seconds"], statuses=statuses, results=figures.pop("results"),
+               client="wrk", figures=figures)
+
+
+def fire_python(port: int, path: str, bodies: list[dict], concurrency: int, headers: dict | None = None) -> Run:
     """POST each body once with `concurrency` clients in flight at any time.
 
     The clients are spread over up to four processes (threads inside each), so the
@@ -185,7 +373,7 @@ def fire(port: int, path: str, bodies: list[dict], concurrency: int, headers: di
     run = Run(concurrency)
     start_at = time.time() + 0.5
     with multiprocessing.get_context("fork").Pool(processes) as pool:
-        results = pool.starmap(_client, [(port, path, chunk, share, all_headers, keep_bodies, start_at)
+        results = pool.starmap(_client, [(port, path, chunk, share, all_headers, True, start_at)
                                          for chunk, share in zip(chunks, shares)])
     run.seconds = time.time() - start_at
     for latencies, statuses, kept in results:
@@ -193,7 +381,18 @@ def fire(port: int, path: str, bodies: list[dict], concurrency: int, headers: di
         for status, n in statuses.items():
             run.statuses[status] = run.statuses.get(status, 0) + n
         run.bodies.extend(kept)
+    for body in run.bodies:
+        try:
+            result = json.loads(body).get("status", "error")
+        except ValueError:
+            result = "error"
+        run.results[result] = run.results.get(result, 0) + 1
+    run.bodies.clear()
     return run
+
+
+CLIENT_NOTE = {"wrk": "wrk (one keep-alive connection per thread)",
+               "python": "up to 4 Python processes of threads with keep-alive connections"}
 
 
 def machine_note() -> str:
@@ -201,7 +400,9 @@ def machine_note() -> str:
     return (f"machine: {os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
             f"(shared with other engineers); gunicorn {WORKER_CLASS} {WORKERS} workers"
             f"{f' x {THREADS} threads' if WORKER_CLASS == 'gthread' else ''}; "
-            f"client: up to 4 Python processes of threads with keep-alive connections, on the same machine")
+            f"client: {CLIENT_NOTE[CLIENT]}, on the same machine; "
+            + ("tasks: Celery via Redis, as deployed (no worker runs: the web tier is measured)" if BROKER else
+               "tasks: in-process (no Redis): requests also send their messages"))
 
 
 def temp_instance() -> str:
@@ -211,11 +412,10 @@ def temp_instance() -> str:
 @contextlib.contextmanager
 def prepared_app():
     """``(database_url, instance_path, app)``: a migrated database of its own, removed afterwards."""
-    import shutil
-
     instance = temp_instance()
     try:
         with fresh_database() as url:
             yield url, instance, make_app(url, instance)
     finally:
         shutil.rmtree(instance, ignore_errors=True)
+        remove_broker_keys()

@@ -4,9 +4,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -118,16 +119,35 @@ def issue_token(user: User, name: str = "token") -> tuple[ApiToken, str]:
     return token, raw
 
 
+@lru_cache(maxsize=1)
+def _token_user_query():
+    """Built once: the live user of a live token and when the token was last used, in one query.
+
+    The user's person is left unloaded (it loads if asked for): a scan does not need it.
+    """
+    from sqlalchemy import bindparam
+    from sqlalchemy.orm import lazyload
+
+    return (select(User, ApiToken.id, ApiToken.last_used_at)
+            .join(ApiToken, ApiToken.user_id == User.id)
+            .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None),
+                   User.active.is_(True))
+            .options(lazyload(User.person)))
+
+
 def user_for_token(raw: str) -> User | None:
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(raw)))
-    if token is None or token.revoked_at is not None or not token.user.active:
+    """The active user behind a bearer token that is not revoked; None otherwise (one query)."""
+    row = db.session.execute(_token_user_query(), {"token_hash": _hash_token(raw)}).first()
+    if row is None:
         return None
+    user, token_id, last_used_at = row
     now = utcnow()
     # Record use at most once a minute: scanners call many times a second.
-    if token.last_used_at is None or (now - token.last_used_at) > timedelta(minutes=1):
-        token.last_used_at = now
+    if last_used_at is None or (now - last_used_at) > timedelta(minutes=1):
+        db.session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)
+                           .execution_options(synchronize_session=False))
         db.session.commit()
-    return token.user
+    return user
 
 
 def revoke_token(token: ApiToken) -> None:

@@ -64,12 +64,17 @@ class AlreadyCancelled(DomainError):
 
 # --- Events ---------------------------------------------------------------------------------
 
-def event_by_slug(slug: str) -> Event | None:
-    """The event with its ticket types, in one query (every page and registration needs both)."""
+@lru_cache(maxsize=1)
+def _event_query():
+    """Built once (every registration runs it): the hot path only binds the slug."""
     from sqlalchemy.orm import joinedload
 
-    return db.session.execute(select(Event).where(Event.slug == (slug or "").strip().lower())
-                              .options(joinedload(Event.ticket_types))).unique().scalar_one_or_none()
+    return select(Event).where(Event.slug == bindparam("slug")).options(joinedload(Event.ticket_types))
+
+
+def event_by_slug(slug: str) -> Event | None:
+    """The event with its ticket types, in one query (every page and registration needs both)."""
+    return db.session.execute(_event_query(), {"slug": (slug or "").strip().lower()}).unique().scalar_one_or_none()
 
 
 def create_event(*, slug: str, title_ko: str, days: list[date], title_en: str = "", programme: str | None = None,
@@ -173,9 +178,14 @@ def person_key(name: str, phone: str) -> str:
     return hashlib.sha256(f"{cleaned}|{phone}".encode()).hexdigest()
 
 
+@lru_cache(maxsize=1)
+def _live_registration_query():
+    return select(Registration).where(Registration.event_id == bindparam("event_id"),
+                                      Registration.person_key == bindparam("key"), Registration.status != CANCELLED)
+
+
 def _live_registration(event_id: int, key: str) -> Registration | None:
-    return db.session.scalar(select(Registration).where(
-        Registration.event_id == event_id, Registration.person_key == key, Registration.status != CANCELLED))
+    return db.session.scalar(_live_registration_query(), {"event_id": event_id, "key": key})
 
 
 def register(event: Event, *, name: str, phone: str, ticket_type: str, consent: bool, email: str | None = None,
@@ -235,11 +245,12 @@ def register(event: Event, *, name: str, phone: str, ticket_type: str, consent: 
 
 def _person_with_consent(name, phone, *, email, country, sms_consent, by_user):
     person = find_or_create_person(name, phone, email=email or None, country=(country or "KR").upper(),
-                                   allow_foreign=True)
+                                   allow_foreign=True, flush=False)
     consent_source = "staff" if by_user is not None else "web"
     record_consent(person, EVENT_REGISTRATION, True, source=consent_source, recorded_by=by_user)
     if sms_consent:
         record_consent(person, SMS_REMINDERS, True, source=consent_source, recorded_by=by_user)
+    db.session.flush()  # the person and the consents in one flush, before the seat's row is locked
     return person
 
 
@@ -328,11 +339,13 @@ def _ticket_label(label_ko: str, label_en: str, name: str, locale: str) -> str:
 @lru_cache(maxsize=1)
 def _admit_query():
     """Built once: everything the door needs about a ticket, in one query by its code."""
-    return (select(Registration.id, Registration.status, Registration.name, Registration.event_id, Event.days,
-                   TicketType.name, TicketType.label_ko, TicketType.label_en)
-            .join(Event, Event.id == Registration.event_id)
-            .join(TicketType, TicketType.id == Registration.ticket_type_id)
-            .where(Registration.code == bindparam("code")))
+    # Core columns of the tables: the rows are read as tuples, with none of the ORM's loading.
+    r, e, t = Registration.__table__.c, Event.__table__.c, TicketType.__table__.c
+    return (select(r.id, r.status, r.name, r.event_id, e.days, t.name, t.label_ko, t.label_en)
+            .select_from(Registration.__table__)
+            .join(Event.__table__, e.id == r.event_id)
+            .join(TicketType.__table__, t.id == r.ticket_type_id)
+            .where(r.code == bindparam("code")))
 
 
 def admit(code_text: str, *, gate: str | None, by_user, method: str = "scan", locale: str = "ko") -> ScanOutcome:

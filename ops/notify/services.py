@@ -28,12 +28,13 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from flask import current_app
 from sqlalchemy import and_, event, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
 
 from ..core.errors import DomainError
+from ..core.sql import dialect_insert
 from ..core.timeutil import SEOUL, seoul_to_utc, to_seoul, utcnow
 from ..extensions import db
 from ..people.consent import SMS_REMINDERS
@@ -66,20 +67,23 @@ def queue_message(*, template: str, dedup_key: str, person=None, recipient: str 
         recipient = person.email if channel == "email" else person.phone
     if not recipient:
         return None
-    existing = db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedup_key == dedup_key))
-    if existing is not None:
-        return existing
-    message = OutboxMessage(channel=channel, recipient=recipient, person_id=getattr(person, "id", None),
-                            purpose=purpose, template=template, locale=locale if locale in ("ko", "en") else "ko",
-                            data=data or {}, dedup_key=dedup_key[:200], send_after=send_after or utcnow())
-    try:
-        with db.session.begin_nested():
-            db.session.add(message)
-            db.session.flush()
-    except IntegrityError:  # queued by a concurrent transaction a moment ago
+    dedup_key = dedup_key[:200]
+    # One statement: INSERT … ON CONFLICT (dedup_key) DO NOTHING RETURNING the row. A key queued
+    # before, or by a concurrent transaction a moment ago (the insert waits for it), returns nothing.
+    message = db.session.scalar(_queue_statement(db.session.get_bind().dialect.name).values(
+        channel=channel, recipient=recipient, person_id=getattr(person, "id", None), purpose=purpose,
+        template=template, locale=locale if locale in ("ko", "en") else "ko", data=data or {},
+        dedup_key=dedup_key, send_after=send_after or utcnow()))
+    if message is None:
         return db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedup_key == dedup_key))
     wake_after_commit()
     return message
+
+
+@lru_cache(maxsize=4)
+def _queue_statement(dialect: str):
+    insert = dialect_insert(dialect)
+    return insert(OutboxMessage).on_conflict_do_nothing(index_elements=["dedup_key"]).returning(OutboxMessage)
 
 
 # --- Waking the dispatcher after the caller's commit ---------------------------------------

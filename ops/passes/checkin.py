@@ -7,6 +7,7 @@ from functools import lru_cache
 from sqlalchemy import select, text
 
 from ..core.errors import DomainError
+from ..core.sql import dialect_insert
 from ..core.timeutil import utcnow
 from ..extensions import db
 from .models import CheckIn
@@ -33,16 +34,12 @@ def live_checkin(kind: str, subject_id: int, occasion: str) -> CheckIn | None:
 @lru_cache(maxsize=4)
 def _insert_statement(dialect: str):
     """Built once per dialect: the hot path only binds values to it."""
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:  # pragma: no cover - only PostgreSQL and SQLite are supported
-        raise RuntimeError(f"unsupported database {dialect}")
-    return (insert(CheckIn)
+    insert = dialect_insert(dialect)
+    table = CheckIn.__table__  # a Core insert: no ORM bulk-insert machinery on the hot path
+    return (insert(table)
             .on_conflict_do_nothing(index_elements=["kind", "subject_id", "occasion"],
                                     index_where=text("undone_at IS NULL"))
-            .returning(CheckIn.id, CheckIn.at))
+            .returning(table.c.id, table.c.at))
 
 
 def _insert_once(values: dict):

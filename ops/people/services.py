@@ -37,11 +37,12 @@ def find_person(name: str, phone: str, birth_year: int | None = None) -> Person 
 
 def find_or_create_person(name: str, phone: str | None, *, birth_year: int | None = None,
                           district: str | None = None, email: str | None = None,
-                          country: str | None = None, allow_foreign: bool = False) -> Person:
+                          country: str | None = None, allow_foreign: bool = False, flush: bool = True) -> Person:
     """The one Person for this citizen: same name + same phone is the same person.
 
     Two people sharing one family phone have different names and so stay apart.
-    The caller commits.
+    The caller commits. ``flush=False`` leaves a new row to the caller's next flush, so that
+    it goes in with the rows that follow it (the person then has no id until that flush).
     """
     name = _clean_name(name)
     if not name or len(name) > 100:
@@ -60,7 +61,8 @@ def find_or_create_person(name: str, phone: str | None, *, birth_year: int | Non
         person = Person(name=name, phone=normalised, birth_year=birth_year, district=district_code,
                         email=email or None, country=country)
         db.session.add(person)
-        db.session.flush()
+        if flush:
+            db.session.flush()
     else:
         # Fill in what we did not know; never overwrite what the person told us before.
         person.birth_year = person.birth_year or birth_year
