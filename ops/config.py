@@ -34,7 +34,9 @@ class Config:
         self.OPS_SIGNING_KEY = env.get("OPS_SIGNING_KEY", self.SECRET_KEY + ":passes")
         default_db = "sqlite:///" + str(instance / "ops.db")
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(env.get("OPS_DATABASE_URL", default_db))
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # No ping on every checkout (a round trip per request): see ops.core.dbpool.
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": False}
+        self.OPS_DB_PING_AFTER = float(env.get("OPS_DB_PING_AFTER", "10"))
         self.OPS_BROKER_URL = env.get("OPS_BROKER_URL") or None
         self.OPS_RESULT_BACKEND = env.get("OPS_RESULT_BACKEND") or self.OPS_BROKER_URL
         self.OPS_REDIS_PREFIX = env.get("OPS_REDIS_PREFIX", "ops:")
@@ -53,6 +55,8 @@ class Config:
         # Failed logins: after this many, each further try waits longer (doubling).
         self.OPS_LOGIN_FREE_TRIES = int(env.get("OPS_LOGIN_FREE_TRIES", "5"))
         self.OPS_LOGIN_MAX_DELAY = int(env.get("OPS_LOGIN_MAX_DELAY", "900"))
+        # How long a process trusts a bearer token it has checked (a revocation elsewhere waits this long).
+        self.OPS_TOKEN_CACHE_SECONDS = float(env.get("OPS_TOKEN_CACHE_SECONDS", "10"))
         self.MAX_CONTENT_LENGTH = int(env.get("OPS_MAX_UPLOAD_BYTES", str(16 * 1024 * 1024)))
         self.OPS_ADMIN_EMAIL = env.get("OPS_ADMIN_EMAIL", "")
         # A metric-moving action asks for a KPI roll-up at most this often (seconds, per process).

@@ -5,6 +5,7 @@ afterwards. Locally a missing service skips those tests; under CI (CI=true) it f
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 
@@ -65,13 +66,20 @@ def _make_app(config):
     return app
 
 
-@pytest.fixture
-def app(tmp_path, monkeypatch):
+@contextlib.contextmanager
+def sqlite_app(tmp_path, monkeypatch, **config):
+    """An app on a SQLite file of the test's own, inside its app context."""
     monkeypatch.setenv("OPS_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = _make_app(base_config(tmp_path))
+    app = _make_app(base_config(tmp_path, **config))
     with app.app_context():
         yield app
         db.session.remove()
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    with sqlite_app(tmp_path, monkeypatch) as app:
+        yield app
 
 
 @pytest.fixture

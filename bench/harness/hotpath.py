@@ -85,6 +85,8 @@ def main() -> int:
             print(f"statements per request: {len(statements) / COUNT:.2f} "
                   f"{dict(Counter(statements).most_common())} over {COUNT} requests")
         if profiler:
+            if os.environ.get("OPS_PROFILE_DUMP"):
+                profiler.dump_stats(os.environ["OPS_PROFILE_DUMP"])
             pstats.Stats(profiler).sort_stats(os.environ.get("OPS_PROFILE_SORT", "cumulative")).print_stats(int(os.environ.get("OPS_PROFILE_LINES", "50")))
     return 0
 

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from datetime import timedelta
 from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.errors import DomainError
@@ -121,33 +123,92 @@ def issue_token(user: User, name: str = "token") -> tuple[ApiToken, str]:
 
 @lru_cache(maxsize=1)
 def _token_user_query():
-    """Built once: the live user of a live token and when the token was last used, in one query.
-
-    The user's person is left unloaded (it loads if asked for): a scan does not need it.
-    """
+    """Built once: the columns of the live user of a live token, and when the token was last used."""
     from sqlalchemy import bindparam
-    from sqlalchemy.orm import lazyload
 
-    return (select(User, ApiToken.id, ApiToken.last_used_at)
-            .join(ApiToken, ApiToken.user_id == User.id)
-            .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None),
-                   User.active.is_(True))
-            .options(lazyload(User.person)))
+    users, tokens = User.__table__, ApiToken.__table__
+    return (select(*users.c, tokens.c.id.label("ops_token_id"), tokens.c.last_used_at.label("ops_token_used_at"))
+            .select_from(tokens.join(users, users.c.id == tokens.c.user_id))
+            .where(tokens.c.token_hash == bindparam("token_hash"), tokens.c.revoked_at.is_(None),
+                   users.c.active.is_(True)))
+
+
+class _TokenCache:
+    """Who each recently seen bearer token belongs to, for a few seconds, in this process.
+
+    A door scanner sends its token with every scan, many times a second: the cache spares
+    each scan the token query. It keeps a detached copy of the user's columns, merged into
+    each request's session without a query. Revoking a token, or changing a user's role or
+    active flag, empties this process's cache at once; other processes follow within
+    ``OPS_TOKEN_CACHE_SECONDS`` (0 turns the cache off).
+    """
+
+    MAX_ENTRIES = 1024  # only tokens that worked are kept; a flood of wrong ones adds nothing
+
+    def __init__(self):
+        self._entries: dict[str, tuple[float, User]] = {}
+
+    def get(self, digest: str) -> User | None:
+        entry = self._entries.get(digest)
+        if entry is None or entry[0] < time.monotonic():
+            return None
+        return entry[1]
+
+    def put(self, digest: str, user: User, seconds: float) -> None:
+        if seconds <= 0:
+            return
+        if len(self._entries) >= self.MAX_ENTRIES:
+            self._entries.clear()
+        self._entries[digest] = (time.monotonic() + seconds, user)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+TOKEN_CACHE = _TokenCache()
+
+
+@event.listens_for(User.role, "set")
+@event.listens_for(User.active, "set")
+@event.listens_for(ApiToken.revoked_at, "set")
+def _forget_tokens(target, value, oldvalue, initiator) -> None:
+    TOKEN_CACHE.clear()
+
+
+def _look_up_token(digest: str) -> User | None:
+    """The token's user as a detached copy, read on a connection of its own.
+
+    The request's session is left without a connection, so that the request can still
+    choose how its own statements run (the door scanner's run without a transaction).
+    """
+    with db.engine.connect() as conn:
+        row = conn.execute(_token_user_query(), {"token_hash": digest}).mappings().first()
+        if row is None:
+            return None
+        now, used_at = utcnow(), row["ops_token_used_at"]
+        # Record use at most once a minute: scanners call many times a second.
+        if used_at is None or (now - used_at) > timedelta(minutes=1):
+            conn.execute(update(ApiToken).where(ApiToken.id == row["ops_token_id"]).values(last_used_at=now))
+            conn.commit()
+    user = User(**{column.key: row[column.key] for column in User.__table__.c})
+    make_transient_to_detached(user)
+    return user
 
 
 def user_for_token(raw: str) -> User | None:
-    """The active user behind a bearer token that is not revoked; None otherwise (one query)."""
-    row = db.session.execute(_token_user_query(), {"token_hash": _hash_token(raw)}).first()
-    if row is None:
-        return None
-    user, token_id, last_used_at = row
-    now = utcnow()
-    # Record use at most once a minute: scanners call many times a second.
-    if last_used_at is None or (now - last_used_at) > timedelta(minutes=1):
-        db.session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)
-                           .execution_options(synchronize_session=False))
-        db.session.commit()
-    return user
+    """The active user behind a bearer token that is not revoked; None otherwise.
+
+    The user is in the request's session (as if loaded), without a query when the
+    token was seen in the last few seconds.
+    """
+    digest = _hash_token(raw)
+    user = TOKEN_CACHE.get(digest)
+    if user is None:
+        user = _look_up_token(digest)
+        if user is None:
+            return None
+        TOKEN_CACHE.put(digest, user, current_app.config["OPS_TOKEN_CACHE_SECONDS"])
+    return db.session.merge(user, load=False)
 
 
 def revoke_token(token: ApiToken) -> None:

@@ -7,8 +7,10 @@ files in the repository) and Flask-Babel merges them.
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 
+from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import g, has_request_context, request
@@ -20,7 +22,18 @@ LOCALE_COOKIE = "ops_lang"
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
 
-def select_locale() -> str:
+@lru_cache(maxsize=16)
+def _parsed(code: str) -> Locale:
+    return Locale.parse(code)
+
+
+def select_locale() -> Locale:
+    """The request's language, as a parsed Locale (Flask-Babel would otherwise parse the
+    name again on every request, which looks for locale data on disk each time)."""
+    return _parsed(_choose_locale())
+
+
+def _choose_locale() -> str:
     from flask import current_app
 
     supported = current_app.config["OPS_LOCALES"]

@@ -336,24 +336,66 @@ def _ticket_label(label_ko: str, label_en: str, name: str, locale: str) -> str:
     return (label_en if locale == "en" else label_ko) or label_ko or name
 
 
+_TICKET_COLUMNS = ("reg_id", "status", "name", "event_id", "days", "tt_name", "label_ko", "label_en")
+
+
 @lru_cache(maxsize=1)
-def _admit_query():
+def _ticket_query():
     """Built once: everything the door needs about a ticket, in one query by its code."""
     # Core columns of the tables: the rows are read as tuples, with none of the ORM's loading.
     r, e, t = Registration.__table__.c, Event.__table__.c, TicketType.__table__.c
-    return (select(r.id, r.status, r.name, r.event_id, e.days, t.name, t.label_ko, t.label_en)
+    return (select(*(column.label(label) for column, label in zip(
+                (r.id, r.status, r.name, r.event_id, e.days, t.name, t.label_ko, t.label_en), _TICKET_COLUMNS)))
             .select_from(Registration.__table__)
             .join(Event.__table__, e.id == r.event_id)
             .join(TicketType.__table__, t.id == r.ticket_type_id)
             .where(r.code == bindparam("code")))
 
 
+@lru_cache(maxsize=1)
+def _look_up_and_admit():
+    """PostgreSQL: the ticket query and the admission in one statement (one trip to the database).
+
+    The insert takes the ticket from the query only if it is confirmed and valid on the
+    day, and adds nothing when the ticket is already in today (the live check-in index);
+    the answer is the ticket's row with the new check-in's id and time, or NULLs.
+    """
+    from sqlalchemy import and_, cast, literal, true
+    from sqlalchemy.dialects.postgresql import JSONB, insert
+
+    ticket = _ticket_query().cte("ticket")
+    checkins = CheckIn.__table__
+    columns = ["kind", "subject_id", "scope_id", "occasion", "gate", "method", "by_user_id", "at"]
+    def param(name):
+        return bindparam(name, type_=checkins.c[name].type)
+
+    admissible = (select(literal(CHECKIN_KIND, checkins.c.kind.type), ticket.c.reg_id, ticket.c.event_id,
+                         *(param(name) for name in columns[3:]))
+                  .where(and_(ticket.c.status == CONFIRMED, cast(ticket.c.days, JSONB).has_key(param("occasion")))))
+    admitted = (insert(checkins).from_select(columns, admissible)
+                .on_conflict_do_nothing(index_elements=["kind", "subject_id", "occasion"],
+                                        index_where=checkins.c.undone_at.is_(None))
+                .returning(checkins.c.id, checkins.c.at).cte("admitted"))
+    return (select(*ticket.c, admitted.c.id.label("checkin_id"), admitted.c.at.label("checkin_at"))
+            .select_from(ticket.outerjoin(admitted, true())))
+
+
 def admit(code_text: str, *, gate: str | None, by_user, method: str = "scan", locale: str = "ko") -> ScanOutcome:
-    """Check a ticket in for today: one query to load, one insert to admit (the hot path)."""
-    row = db.session.execute(_admit_query(), {"code": code_text}).first()
+    """Check a ticket in for today: on PostgreSQL one statement looks it up and admits it."""
+    today = today_for_checkin()
+    connection = db.session.connection()
+    admitted = None
+    if connection.dialect.name == "postgresql":
+        row = connection.execute(_look_up_and_admit(), {
+            "code": code_text, "occasion": today, "gate": (gate or "")[:60] or None, "method": method,
+            "by_user_id": getattr(by_user, "id", None), "at": utcnow()}).first()
+        if row is not None and row.checkin_id is not None:
+            admitted = row.checkin_id
+    else:
+        row = connection.execute(_ticket_query(), {"code": code_text}).first()
     if row is None:
         return ScanOutcome("unknown", 404, detail=_("No ticket with this code."))
-    reg_id, status, name, event_id, days, tt_name, label_ko, label_en = row
+    reg_id, status, name, event_id, days, tt_name, label_ko, label_en = row[:len(_TICKET_COLUMNS)]
     shown = dict(name=_mask(name), label=_ticket_label(label_ko, label_en, tt_name, locale))
     extra = {"registration_id": reg_id, "ticket_type": tt_name}
     if status == CANCELLED:
@@ -361,13 +403,13 @@ def admit(code_text: str, *, gate: str | None, by_user, method: str = "scan", lo
     if status != CONFIRMED:
         return ScanOutcome("not_confirmed", 422, detail=_("This ticket is on the waiting list, not confirmed."),
                            extra=extra, **shown)
-    today = today_for_checkin()
     if today not in days:
         return ScanOutcome("wrong_day", 422, detail=_("This ticket is not valid today."),
                            extra={**extra, "days": days}, **shown)
     try:
-        checkin_id, _at = admit_once(kind=CHECKIN_KIND, subject_id=reg_id, scope_id=event_id, occasion=today,
-                                     gate=gate, by_user=by_user, method=method)
+        if admitted is None:  # SQLite, or already in today (admit_once then finds the first admission)
+            admitted, _at = admit_once(kind=CHECKIN_KIND, subject_id=reg_id, scope_id=event_id, occasion=today,
+                                       gate=gate, by_user=by_user, method=method)
     except AlreadyCheckedIn as exc:
         first = exc.first
         return ScanOutcome("already_checked_in", 409,
@@ -375,7 +417,7 @@ def admit(code_text: str, *, gate: str | None, by_user, method: str = "scan", lo
                                     time=to_seoul(first.at).strftime("%H:%M"), gate=first.gate or "-"),
                            first_at=first.at, first_gate=first.gate, extra={**extra, "checkin_id": first.id},
                            **shown)
-    return ScanOutcome("ok", 200, detail=_("Welcome!"), extra={**extra, "checkin_id": checkin_id}, **shown)
+    return ScanOutcome("ok", 200, detail=_("Welcome!"), extra={**extra, "checkin_id": admitted}, **shown)
 
 
 def _mask(name: str) -> str:
@@ -511,7 +553,7 @@ def next_days(start: date, count: int) -> list[date]:
     return [start + timedelta(days=i) for i in range(count)]
 
 
-@scan_handler("T")
+@scan_handler("T", autocommit=True)
 def scan_ticket(code: SignedCode, *, gate: str | None, by_user, occasion: str | None = None) -> ScanOutcome:
     """The shared scanner's handler for event tickets (the occasion is always today)."""
     from flask_babel import get_locale

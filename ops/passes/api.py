@@ -18,20 +18,28 @@ bp = Blueprint("passes_api", __name__, url_prefix="/api/v1")
 
 
 @bp.post("/checkin")
-@api_role_required(*STAFF)
 def checkin():
     """Admit the holder of a scanned code at a gate: 200 ok, or 4xx with the reason (see ScanOutcome)."""
-    body = request.get_json(silent=True) or {}
-    code_text, gate = body.get("code"), body.get("gate")
+    body = request.get_json(silent=True)
+    body = body if isinstance(body, dict) else {}
+    try:
+        code = verify_code(body.get("code") if isinstance(body.get("code"), str) else "")
+    except InvalidCode:
+        code = None
+    handler = SCAN_HANDLERS.get(code.kind) if code else None
+    if getattr(handler, "scan_autocommit", False):
+        # Before anything (the login included) touches the database: see ops.passes.scan.
+        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    return _checkin(body, code, handler)
+
+
+@api_role_required(*STAFF)
+def _checkin(body: dict, code, handler):
+    gate = body.get("gate")
     if not isinstance(gate, str) or not gate.strip():
         return jsonify(errors={"gate": _("Please name the gate.")}), 422
-    if not isinstance(code_text, str):
-        code_text = ""
-    try:
-        code = verify_code(code_text)
-    except InvalidCode:
+    if code is None:
         return api_error(400, "invalid", result="invalid", detail=_("This is not a valid code."))
-    handler = SCAN_HANDLERS.get(code.kind)
     if handler is None:
         return api_error(404, "unknown", result="unknown", detail=_("This code is not for this scanner."))
     outcome = handler(code, gate=gate.strip()[:60], by_user=current_user._get_current_object(),
