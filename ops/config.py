@@ -57,6 +57,9 @@ class Config:
         self.OPS_LOGIN_MAX_DELAY = int(env.get("OPS_LOGIN_MAX_DELAY", "900"))
         # How long a process trusts a bearer token it has checked (a revocation elsewhere waits this long).
         self.OPS_TOKEN_CACHE_SECONDS = float(env.get("OPS_TOKEN_CACHE_SECONDS", "10"))
+        # How long a process trusts an event it has read for the registration API (its window,
+        # its ticket types; seats are always counted in the database).
+        self.OPS_EVENT_CACHE_SECONDS = float(env.get("OPS_EVENT_CACHE_SECONDS", "5"))
         self.MAX_CONTENT_LENGTH = int(env.get("OPS_MAX_UPLOAD_BYTES", str(16 * 1024 * 1024)))
         self.OPS_ADMIN_EMAIL = env.get("OPS_ADMIN_EMAIL", "")
         # A metric-moving action asks for a KPI roll-up at most this often (seconds, per process).

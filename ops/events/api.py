@@ -62,7 +62,7 @@ def _form_data(body: dict) -> MultiDict:
 @bp.post("/events/<slug>/registrations")
 def register(slug: str):
     """Public registration: 201 with the ticket, 422 with the errors, 409 when sold out."""
-    event = _event_or_404(slug)
+    event = services.registration_event(slug) or abort(404)
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return jsonify(errors={"body": _("Send a JSON object.")}), 422

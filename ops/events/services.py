@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -10,13 +11,15 @@ from functools import lru_cache
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import bindparam, func, literal_column, or_, select
+from sqlalchemy import event as sa_event
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from ..core.errors import DomainError
 from ..core.timeutil import seoul_today, to_seoul, utcnow
 from ..extensions import db
-from ..notify.services import queue_message
+from ..notify.services import add_to_outbox, queue_message
 from ..passes.capacity import promote_waitlist, release_seat, take_seat
 from ..passes.checkin import AlreadyCheckedIn, admit_once
 from ..passes.codes import SignedCode, sign_code
@@ -24,7 +27,7 @@ from ..passes.models import CheckIn
 from ..passes.scan import ScanOutcome, scan_handler
 from ..people.consent import SMS_REMINDERS
 from ..people.phone import InvalidPhone, mask_phone, normalise_phone, phone_tail
-from ..people.services import find_or_create_person, record_consent
+from ..people.services import person_query, person_with_consents
 from .consent import EVENT_REGISTRATION
 from .models import (CANCELLED, CONFIRMED, ON_HOLD, WAITLISTED, Event, EventSession, ExportAudit, Registration,
                      SessionBooking, TicketType)
@@ -75,6 +78,60 @@ def _event_query():
 def event_by_slug(slug: str) -> Event | None:
     """The event with its ticket types, in one query (every page and registration needs both)."""
     return db.session.execute(_event_query(), {"slug": (slug or "").strip().lower()}).unique().scalar_one_or_none()
+
+
+class _EventCache:
+    """The events people are registering for, with their ticket types, for a few seconds per process.
+
+    When registration opens, every request asks for the same event: the cache spares each
+    one the query. A detached copy is kept and merged into each request's session without a
+    query. Seats are never counted from it (the ticket type's row is, see register()); a
+    change made here empties the cache at once, one made by another process counts within
+    ``OPS_EVENT_CACHE_SECONDS`` (0 turns the cache off).
+    """
+
+    def __init__(self):
+        self._entries: dict[str, tuple[float, Event]] = {}
+
+    def get(self, slug: str, seconds: float) -> Event | None:
+        if seconds <= 0:
+            return event_by_slug(slug)
+        entry = self._entries.get(slug)
+        if entry is None or entry[0] < time.monotonic():
+            copy = _detached_copy(slug)
+            if copy is None:
+                return None
+            entry = self._entries[slug] = (time.monotonic() + seconds, copy)
+        return db.session.merge(entry[1], load=False)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+def _detached_copy(slug: str) -> Event | None:
+    """The event and its ticket types, read in a session of their own (closed before the request's
+    session takes a connection: a burst never holds two per request) and belonging to none."""
+    with Session(db.session.get_bind()) as session:
+        copy = session.execute(_event_query(), {"slug": slug}).unique().scalar_one_or_none()
+        session.expunge_all()
+    return copy
+
+
+EVENT_CACHE = _EventCache()
+
+
+def registration_event(slug: str) -> Event | None:
+    """The event for the public registration API, trusted for a few seconds (see _EventCache)."""
+    return EVENT_CACHE.get((slug or "").strip().lower(), current_app.config["OPS_EVENT_CACHE_SECONDS"])
+
+
+@sa_event.listens_for(Event, "after_update")
+@sa_event.listens_for(Event, "after_delete")
+@sa_event.listens_for(TicketType, "after_insert")
+@sa_event.listens_for(TicketType, "after_update")
+@sa_event.listens_for(TicketType, "after_delete")
+def _forget_events(mapper, connection, target) -> None:
+    EVENT_CACHE.clear()
 
 
 def create_event(*, slug: str, title_ko: str, days: list[date], title_en: str = "", programme: str | None = None,
@@ -180,12 +237,29 @@ def person_key(name: str, phone: str) -> str:
 
 @lru_cache(maxsize=1)
 def _live_registration_query():
-    return select(Registration).where(Registration.event_id == bindparam("event_id"),
-                                      Registration.person_key == bindparam("key"), Registration.status != CANCELLED)
+    """The person's live registration for an event, through the partial unique index on live
+    registrations: its condition is written out, not bound, so that the planner can use it."""
+    r = Registration.__table__.c
+    return select(r.id).where(r.event_id == bindparam("event_id"), r.person_key == bindparam("key"),
+                              r.status != literal_column(f"'{CANCELLED}'"))
 
 
 def _live_registration(event_id: int, key: str) -> Registration | None:
-    return db.session.scalar(_live_registration_query(), {"event_id": event_id, "key": key})
+    found = db.session.connection().scalar(_live_registration_query(), {"event_id": event_id, "key": key})
+    return db.session.get(Registration, found) if found is not None else None
+
+
+@lru_cache(maxsize=1)
+def _who_query():
+    """Built once: this person's live registration for the event (if any) and the person (if known),
+    in one query: ``(registration_id, person_id, email, country)``, each possibly NULL."""
+    from sqlalchemy import literal, true
+
+    person = person_query().subquery()
+    anchor = select(literal(1).label("one")).subquery()
+    return (select(_live_registration_query().scalar_subquery().label("registration_id"),
+                   person.c.id, person.c.email, person.c.country)
+            .select_from(anchor.outerjoin(person, true())))
 
 
 def register(event: Event, *, name: str, phone: str, ticket_type: str, consent: bool, email: str | None = None,
@@ -194,8 +268,12 @@ def register(event: Event, *, name: str, phone: str, ticket_type: str, consent: 
              by_user=None, now: datetime | None = None) -> Registered:
     """Register one person: a seat if free, else the waiting list (or SoldOut). Same person: same ticket.
 
-    The seat is taken by a conditional UPDATE after the person is found or added, so
-    the hot ticket-type row is locked only for the end of the transaction. The caller commits.
+    The caller commits, and rolls back on SoldOut. Call it first in its transaction: when
+    the same person registers at the same moment in another request, the unique index on
+    live registrations stops the second, whose transaction is then rolled back here and
+    whose answer is the first one's ticket. Written for the burst when registration opens:
+    a handful of statements on the session's connection, the seat taken last (see
+    _take_seat_and_insert), so the ticket type's row stays locked only until the commit.
     """
     staff_side = source in ("walk-in", "staff")
     if not consent:
@@ -210,48 +288,109 @@ def register(event: Event, *, name: str, phone: str, ticket_type: str, consent: 
     except InvalidPhone as exc:
         raise InvalidRegistration({"phone": str(exc.message)}) from None
     name = " ".join((name or "").split())
+    if not name or len(name) > 100:
+        raise InvalidRegistration({"name": _("Please enter your name.")})
     key = person_key(name, phone)
-    existing = _live_registration(event.id, key)
-    if existing is not None:
-        return Registered(existing, False)
-    wanted_sessions = [s for s in event.sessions if s.id in {int(i) for i in session_ids}] if session_ids else []
+    who = db.session.connection().execute(_who_query(), {"event_id": event.id, "key": key, "name": name,
+                                                         "phone": phone}).first()
+    if who.registration_id is not None:
+        return Registered(db.session.get(Registration, who.registration_id), False)
+    wanted = {int(i) for i in session_ids} if session_ids else set()
+    wanted_sessions = [s for s in event.sessions if s.id in wanted] if wanted else []
+    country = (country or "KR").upper()
+    values = dict(event_id=event.id, ticket_type_id=chosen.id, person_key=key,
+                  code=sign_code("T", event.scope).text, name=name, phone_tail=phone_tail(phone),
+                  email=email or None, affiliation=affiliation or None, country=country, city=city or None,
+                  locale=locale if locale in ("ko", "en") else "ko", source=source, created_at=utcnow())
     try:
-        with db.session.begin_nested():
-            person = _person_with_consent(name, phone, email=email, country=country, sms_consent=sms_consent,
-                                          by_user=by_user)
-            seated = take_seat(TicketType, chosen.id)
-            if not seated and not chosen.waitlist:
-                raise SoldOut()
-            registration = Registration(
-                event=event, ticket_type=chosen, person=person, person_key=key, code=sign_code("T", event.scope).text,
-                status=CONFIRMED if seated else WAITLISTED, confirmed_at=utcnow() if seated else None, name=name,
-                phone_tail=phone_tail(phone), email=email or None, affiliation=affiliation or None,
-                country=(country or "KR").upper(), city=city or None,
-                locale=locale if locale in ("ko", "en") else "ko", source=source)
-            db.session.add(registration)
-            for session in wanted_sessions:
-                db.session.add(SessionBooking(registration=registration, session_id=session.id,
-                                              status=_book_session(session.id) if seated else ON_HOLD))
-            db.session.flush()
+        values["person_id"] = person_with_consents(
+            who if who.id is not None else None, name, phone, email=email, country=country,
+            purposes=[EVENT_REGISTRATION] + ([SMS_REMINDERS] if sms_consent else []),
+            source="staff" if by_user is not None else "web", recorded_by=by_user)
+        inserted = _take_seat_and_insert(chosen, values)
     except IntegrityError:
         # The same person registered at the same moment in another request: theirs is the ticket.
+        db.session.rollback()
         existing = _live_registration(event.id, key)
         if existing is None:
             raise
         return Registered(existing, False)
-    _queue_registration_news(registration)
+    if inserted is None:
+        raise SoldOut()
+    registration = _as_loaded(values, *inserted)
+    for session in wanted_sessions:
+        db.session.add(SessionBooking(registration=registration, session_id=session.id,
+                                      status=_book_session(session.id) if registration.status == CONFIRMED
+                                      else ON_HOLD))
+    if wanted_sessions:
+        db.session.flush()
+    _queue_registration_news(registration, phone)
     return Registered(registration, True)
 
 
-def _person_with_consent(name, phone, *, email, country, sms_consent, by_user):
-    person = find_or_create_person(name, phone, email=email or None, country=(country or "KR").upper(),
-                                   allow_foreign=True, flush=False)
-    consent_source = "staff" if by_user is not None else "web"
-    record_consent(person, EVENT_REGISTRATION, True, source=consent_source, recorded_by=by_user)
-    if sms_consent:
-        record_consent(person, SMS_REMINDERS, True, source=consent_source, recorded_by=by_user)
-    db.session.flush()  # the person and the consents in one flush, before the seat's row is locked
-    return person
+def _take_seat_and_insert(ticket_type: TicketType, values: dict) -> tuple[int, str, datetime | None] | None:
+    """Take a seat if one is free and insert the registration: ``(id, status, confirmed_at)``, or None
+    when the type is full and has no waiting list.
+
+    On PostgreSQL this is one statement, an UPDATE of the ticket type in a WITH clause that
+    the INSERT reads, so the type's row is locked for the least time: the commit follows the
+    outbox insert. Elsewhere take_seat() and an insert.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        # Parameters named apart from the columns: an UPDATE would take a column's name for a SET.
+        row = connection.execute(_seat_and_insert_statement(), {
+            **{f"new_{name}": value for name, value in values.items()}, "seat_type": ticket_type.id,
+            "seat_waitlist": ticket_type.waitlist}).first()
+        return tuple(row) if row is not None else None
+    seated = take_seat(TicketType, ticket_type.id)
+    if not seated and not ticket_type.waitlist:
+        return None
+    table = Registration.__table__
+    status, confirmed_at = (CONFIRMED, values["created_at"]) if seated else (WAITLISTED, None)
+    row = connection.execute(table.insert().returning(table.c.id),
+                             {**values, "status": status, "confirmed_at": confirmed_at}).first()
+    return row.id, status, confirmed_at
+
+
+_REGISTRATION_VALUES = ("event_id", "ticket_type_id", "person_id", "person_key", "code", "name", "phone_tail",
+                        "email", "affiliation", "country", "city", "locale", "source", "created_at")
+
+
+@lru_cache(maxsize=1)
+def _seat_and_insert_statement():
+    """WITH seat AS (UPDATE … taken + 1 WHERE room RETURNING id) INSERT … SELECT …, confirmed if seated.
+
+    Nothing is inserted when there was no seat and the type has no waiting list. The UPDATE
+    runs exactly once whatever the INSERT does; if the INSERT fails (the same person at the
+    same moment), the whole statement fails and the seat is not taken.
+    """
+    from sqlalchemy import Boolean, case, exists, null, update
+    from sqlalchemy.dialects.postgresql import insert
+
+    types, table = TicketType.__table__, Registration.__table__
+    seat = (update(types)
+            .where(types.c.id == bindparam("seat_type"),
+                   or_(types.c.capacity.is_(None), types.c.taken + 1 <= types.c.capacity))
+            .values(taken=types.c.taken + 1)
+            .returning(types.c.id)
+            .cte("seat"))
+    seated = exists(select(seat.c.id))
+    chosen = select(*(bindparam(f"new_{name}", type_=table.c[name].type) for name in _REGISTRATION_VALUES),
+                    case((seated, CONFIRMED), else_=WAITLISTED),
+                    case((seated, bindparam("new_created_at", type_=table.c.confirmed_at.type)), else_=null()))
+    chosen = chosen.where(or_(seated, bindparam("seat_waitlist", type_=Boolean())))
+    return (insert(table).from_select([*_REGISTRATION_VALUES, "status", "confirmed_at"], chosen)
+            .returning(table.c.id, table.c.status, table.c.confirmed_at))
+
+
+def _as_loaded(values: dict, registration_id: int, status: str, confirmed_at) -> Registration:
+    """The row just inserted, as an ORM object in the session (as if loaded: no query, no flush)."""
+    registration = Registration(id=registration_id, status=status, confirmed_at=confirmed_at, cancelled_at=None,
+                                **values)
+    make_transient_to_detached(registration)
+    db.session.add(registration)
+    return registration
 
 
 def ticket_url(registration: Registration, external: bool = False) -> str:
@@ -274,12 +413,12 @@ def _days_text(event: Event) -> str:
     return first.strftime("%Y-%m-%d") if first == last else f"{first:%Y-%m-%d}~{last:%m-%d}"
 
 
-def _queue_registration_news(registration: Registration) -> None:
+def _queue_registration_news(registration: Registration, phone: str) -> None:
     if registration.status == CONFIRMED:
         template, key = "events.ticket", f"event-ticket:{registration.id}"
     else:
         template, key = "events.waitlisted", f"event-waitlisted:{registration.id}"
-    queue_message(template=template, dedup_key=key, person=registration.person, recipient=registration.person.phone,
+    add_to_outbox(template=template, dedup_key=key, person_id=registration.person_id, recipient=phone,
                   data=_message_data(registration), locale=registration.locale, purpose="service")
 
 

@@ -67,23 +67,48 @@ def queue_message(*, template: str, dedup_key: str, person=None, recipient: str 
         recipient = person.email if channel == "email" else person.phone
     if not recipient:
         return None
-    dedup_key = dedup_key[:200]
+    values = _message_values(template, dedup_key, getattr(person, "id", None), recipient, channel, data, locale,
+                             purpose, send_after)
     # One statement: INSERT … ON CONFLICT (dedup_key) DO NOTHING RETURNING the row. A key queued
     # before, or by a concurrent transaction a moment ago (the insert waits for it), returns nothing.
-    message = db.session.scalar(_queue_statement(db.session.get_bind().dialect.name).values(
-        channel=channel, recipient=recipient, person_id=getattr(person, "id", None), purpose=purpose,
-        template=template, locale=locale if locale in ("ko", "en") else "ko", data=data or {},
-        dedup_key=dedup_key, send_after=send_after or utcnow()))
+    message = db.session.scalar(_queue_statement(db.session.get_bind().dialect.name).values(**values))
     if message is None:
-        return db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedup_key == dedup_key))
+        return db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedup_key == values["dedup_key"]))
     wake_after_commit()
     return message
+
+
+def add_to_outbox(*, template: str, dedup_key: str, person_id: int | None, recipient: str | None,
+                  channel: str = "sms", data: dict | None = None, locale: str = "ko", purpose: str = "service",
+                  send_after: datetime | None = None) -> int | None:
+    """queue_message() for hot paths (a registration burst): the same insert, without loading
+    the message; its id, or None when the key was queued before or there is nobody to send to."""
+    if not recipient:
+        return None
+    connection = db.session.connection()
+    message_id = connection.scalar(_queue_id_statement(connection.dialect.name), _message_values(
+        template, dedup_key, person_id, recipient, channel, data, locale, purpose, send_after))
+    if message_id is not None:
+        wake_after_commit()
+    return message_id
+
+
+def _message_values(template, dedup_key, person_id, recipient, channel, data, locale, purpose, send_after) -> dict:
+    return dict(channel=channel, recipient=recipient, person_id=person_id, purpose=purpose, template=template,
+                locale=locale if locale in ("ko", "en") else "ko", data=data or {}, dedup_key=dedup_key[:200],
+                send_after=send_after or utcnow())
 
 
 @lru_cache(maxsize=4)
 def _queue_statement(dialect: str):
     insert = dialect_insert(dialect)
     return insert(OutboxMessage).on_conflict_do_nothing(index_elements=["dedup_key"]).returning(OutboxMessage)
+
+
+@lru_cache(maxsize=4)
+def _queue_id_statement(dialect: str):
+    table = OutboxMessage.__table__
+    return dialect_insert(dialect)(table).on_conflict_do_nothing(index_elements=["dedup_key"]).returning(table.c.id)
 
 
 # --- Waking the dispatcher after the caller's commit ---------------------------------------

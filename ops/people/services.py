@@ -1,7 +1,9 @@
 """People: finding or adding a citizen, and recording consent."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from functools import lru_cache
+
+from sqlalchemy import bindparam, select
 
 from ..core.errors import DomainError
 from ..core.timeutil import utcnow
@@ -70,6 +72,81 @@ def find_or_create_person(name: str, phone: str | None, *, birth_year: int | Non
         person.email = person.email or email or None
         person.country = person.country or country
     return person
+
+
+@lru_cache(maxsize=1)
+def person_query():
+    """Built once: ``(id, email, country)`` of the first Person with the bound ``name`` and ``phone``.
+
+    The rule of find_or_create_person (same name and phone: same person) as a query that
+    a hot path can run on its own or inside a larger one; bind the name cleaned of extra
+    spaces and the phone normalised.
+    """
+    people = Person.__table__
+    return (select(people.c.id, people.c.email, people.c.country)
+            .where(people.c.phone == bindparam("phone"), people.c.name == bindparam("name"))
+            .order_by(people.c.id).limit(1))
+
+
+def person_with_consents(found, name: str, phone: str, *, email: str | None, country: str | None,
+                         purposes: list[str], source: str = "web", recorded_by=None) -> int:
+    """Record the consents of the person ``found`` by person_query() (None: a new person, added here)
+    and return the person's id; for hot paths, with nothing loaded into the session.
+
+    The caller has checked what find_or_create_person checks. An existing person's blanks
+    (e-mail, country) are filled in. A new person and their consents go in together: one
+    statement on PostgreSQL, two elsewhere.
+    """
+    connection, now = db.session.connection(), utcnow()
+    consents = _consent_rows(purposes, now, source, recorded_by)
+    if found is None:
+        person = {"name": _clean_name(name), "phone": phone, "email": email or None, "country": country,
+                  "created_at": now, "updated_at": now}
+        if consents and connection.dialect.name == "postgresql":
+            return connection.execute(_add_person_with_consents(len(consents)), {
+                **{f"p_{k}": v for k, v in person.items()},
+                **{f"c{i}_{k}": v for i, row in enumerate(consents) for k, v in row.items()}}).first()[0]
+        people = Person.__table__
+        person_id = connection.execute(people.insert().returning(people.c.id), person).scalar_one()
+    else:
+        person_id = found.id
+        if (email and not found.email) or (country and not found.country):
+            connection.execute(Person.__table__.update().where(Person.__table__.c.id == person_id).values(
+                email=found.email or email, country=found.country or country, updated_at=now))
+    if consents:
+        connection.execute(Consent.__table__.insert().values([{**row, "person_id": person_id} for row in consents]))
+    return person_id
+
+
+def _consent_rows(purposes: list[str], now, source: str, recorded_by) -> list[dict]:
+    rows = []
+    for purpose in purposes:
+        notice = NOTICES.get(purpose)
+        if notice is None:
+            raise InvalidPerson("purpose")
+        rows.append({"purpose": purpose, "version": notice.version, "granted": True, "recorded_at": now,
+                     "source": source, "recorded_by_id": getattr(recorded_by, "id", None)})
+    return rows
+
+
+@lru_cache(maxsize=4)
+def _add_person_with_consents(count: int):
+    """PostgreSQL: WITH person AS (INSERT … RETURNING id) INSERT INTO consents … SELECT FROM person … RETURNING
+    the person's id: one statement for ``count`` consents. Parameters are named apart from the columns."""
+    from sqlalchemy import union_all
+    from sqlalchemy.dialects.postgresql import insert
+
+    people, consents = Person.__table__, Consent.__table__
+    columns = ["name", "phone", "email", "country", "created_at", "updated_at"]
+    person = (insert(people).from_select(columns, select(*(bindparam(f"p_{c}", type_=people.c[c].type)
+                                                          for c in columns)))
+              .returning(people.c.id).cte("person"))
+    consent_columns = ["purpose", "version", "granted", "recorded_at", "source", "recorded_by_id"]
+    rows = [select(person.c.id, *(bindparam(f"c{i}_{c}", type_=consents.c[c].type) for c in consent_columns))
+            for i in range(count)]
+    rows = rows[0] if count == 1 else union_all(*rows)
+    return (insert(consents).from_select(["person_id", *consent_columns], rows)
+            .returning(consents.c.person_id))
 
 
 def record_consent(person: Person, purpose: str, granted: bool = True, *, source: str = "web",

@@ -1,18 +1,32 @@
 """Registration: the JSON API's answers, same person → same ticket, waiting list in order, never oversold."""
 import threading
+import time
+from datetime import datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from ops.events import services
-from ops.events.models import Registration, TicketType
+from ops.events.models import Event, Registration, TicketType
 from ops.extensions import db
 from ops.notify.models import OutboxMessage
 from ops.events.consent import EVENT_REGISTRATION
 from ops.people.models import Consent
+from tests.conftest import sqlite_app
 from tests.events.conftest import make_event, register_one, registrant
 
 URL = "/api/v1/events/slw-2025/registrations"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+def app(request, tmp_path, monkeypatch):
+    """Each rule on both databases: on PostgreSQL the person with their consents, and the seat with
+    the registration, each go in as one statement; on SQLite as two."""
+    if request.param == "postgresql":
+        yield request.getfixturevalue("pg_app")
+    else:
+        with sqlite_app(tmp_path, monkeypatch) as app:
+            yield app
 
 
 def at_once(app, bodies: list[dict]) -> list:
@@ -195,3 +209,36 @@ def test_waitlisted_registrant_is_told_they_wait_and_gets_no_ticket_message(app)
     templates = db.session.scalars(select(OutboxMessage.template).where(OutboxMessage.person_id
                                                                         == registration.person_id)).all()
     assert registration.status == "waitlisted" and templates == ["events.waitlisted"]
+
+
+def test_a_person_known_from_another_programme_keeps_one_record_and_gains_what_was_missing(client, event):
+    from ops.people.models import Person
+    from ops.people.services import find_or_create_person
+
+    known = find_or_create_person("김민001", "010-2000-0001")
+    db.session.commit()
+    assert client.post(URL, json=registrant(1, email="kim@example.org")).status_code == 201
+    db.session.expire_all()
+    people = db.session.scalars(select(Person)).all()
+    assert [p.id for p in people] == [known.id] and people[0].email == "kim@example.org"
+    purposes = db.session.scalars(select(Consent.purpose).where(Consent.person_id == known.id)).all()
+    assert purposes == [EVENT_REGISTRATION]
+
+
+def test_closing_registration_counts_at_once_for_the_api(app, client, event):
+    assert client.post(URL, json=registrant(1)).status_code == 201
+    services.update_event(event, registration_closes_at=datetime(2000, 1, 1))
+    db.session.commit()
+    response = client.post(URL, json=registrant(2))
+    assert response.status_code == 409 and response.get_json()["error"] == "registration_closed"
+
+
+def test_a_change_made_by_another_process_counts_within_the_event_cache_time(app, client, event):
+    app.config["OPS_EVENT_CACHE_SECONDS"] = 0.2
+    assert client.post(URL, json=registrant(1)).status_code == 201
+    # Another process closes registration: a plain UPDATE, which tells this process nothing.
+    db.session.execute(update(Event).where(Event.id == event.id).values(registration_closes_at=datetime(2000, 1, 1)))
+    db.session.commit()
+    assert client.post(URL, json=registrant(2)).status_code == 201
+    time.sleep(0.3)
+    assert client.post(URL, json=registrant(3)).status_code == 409
