@@ -1,6 +1,8 @@
 """The shared scanner's JSON API: one endpoint for every kind of pass, and undo."""
 from __future__ import annotations
 
+from functools import wraps
+
 from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,24 +19,32 @@ from .scan import SCAN_HANDLERS
 bp = Blueprint("passes_api", __name__, url_prefix="/api/v1")
 
 
+def _connection_for_scan(view):
+    """The scan endpoint's outermost decorator: when the scanned code's handler runs without a
+    transaction (see ops.passes.scan), the session's connection is taken in autocommit before
+    anything, the login included, touches the database. The view gets the code and its handler."""
+
+    @wraps(view)
+    def wrapped():
+        body = request.get_json(silent=True)
+        body = body if isinstance(body, dict) else {}
+        try:
+            code = verify_code(body.get("code") if isinstance(body.get("code"), str) else "")
+        except InvalidCode:
+            code = None
+        handler = SCAN_HANDLERS.get(code.kind) if code else None
+        if getattr(handler, "scan_autocommit", False):
+            db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        return view(body, code, handler)
+
+    return wrapped
+
+
 @bp.post("/checkin")
-def checkin():
-    """Admit the holder of a scanned code at a gate: 200 ok, or 4xx with the reason (see ScanOutcome)."""
-    body = request.get_json(silent=True)
-    body = body if isinstance(body, dict) else {}
-    try:
-        code = verify_code(body.get("code") if isinstance(body.get("code"), str) else "")
-    except InvalidCode:
-        code = None
-    handler = SCAN_HANDLERS.get(code.kind) if code else None
-    if getattr(handler, "scan_autocommit", False):
-        # Before anything (the login included) touches the database: see ops.passes.scan.
-        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-    return _checkin(body, code, handler)
-
-
+@_connection_for_scan
 @api_role_required(*STAFF)
-def _checkin(body: dict, code, handler):
+def checkin(body: dict, code, handler):
+    """Admit the holder of a scanned code at a gate: 200 ok, or 4xx with the reason (see ScanOutcome)."""
     gate = body.get("gate")
     if not isinstance(gate, str) or not gate.strip():
         return jsonify(errors={"gate": _("Please name the gate.")}), 422

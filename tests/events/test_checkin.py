@@ -155,3 +155,27 @@ def test_two_gates_scanning_one_ticket_at_once_get_exactly_one_ok(pg_app, token_
     [t.join() for t in threads]
     assert sorted(answers) == [200] + [409] * 5
     assert db.session.scalar(select(func.count(CheckIn.id))) == 1
+
+
+@pytest.mark.pg
+def test_a_scan_is_one_statement_on_postgresql(pg_app, token_for):
+    """The door's hot path: with the scanner's token trusted, the ticket is looked up and admitted
+    in one statement (a regression here costs every busy door)."""
+    from sqlalchemy import event as sa_event
+
+    event = make_event()
+    headers = token_for("staff")
+    client = pg_app.test_client()
+    assert scan(client, headers, register_one(event, 1).code).status_code == 200  # the token is now trusted
+    code = register_one(event, 2).code
+    statements = []
+
+    def seen(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa_event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        assert scan(client, headers, code).status_code == 200
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", seen)
+    assert len(statements) == 1 and statements[0].startswith("WITH")

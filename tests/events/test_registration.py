@@ -242,3 +242,25 @@ def test_a_change_made_by_another_process_counts_within_the_event_cache_time(app
     assert client.post(URL, json=registrant(2)).status_code == 201
     time.sleep(0.3)
     assert client.post(URL, json=registrant(3)).status_code == 409
+
+
+@pytest.mark.pg
+def test_a_registration_is_four_statements_on_postgresql(pg_app):
+    """The burst's hot path: the person and their registration, the person with consents, the seat
+    with the ticket, the outbox row (the event is trusted for a few seconds)."""
+    from sqlalchemy import event as sa_event
+
+    make_event(capacity=20)
+    client = pg_app.test_client()
+    assert client.post(URL, json=registrant(1)).status_code == 201
+    statements = []
+
+    def seen(conn, cursor, statement, *args):
+        statements.append(statement.split()[0])
+
+    sa_event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        assert client.post(URL, json=registrant(2)).status_code == 201
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", seen)
+    assert statements == ["SELECT", "WITH", "WITH", "INSERT"]
