@@ -115,14 +115,12 @@ def _queue_id_statement(dialect: str):
 
 def wake_after_commit() -> None:
     """Have the dispatcher woken once the current transaction commits (once per transaction)."""
-    session = db.session()
-    if not session.info.get("ops_notify_listening"):
-        event.listen(session, "after_commit", _after_commit)
-        event.listen(session, "after_soft_rollback", _after_rollback)
-        session.info["ops_notify_listening"] = True
-    session.info["ops_notify_wake"] = True
+    db.session().info["ops_notify_wake"] = True
 
 
+# Listening once on the sessions of db.session (not on each session, which cost every request
+# that queued a message the price of adding two listeners).
+@event.listens_for(db.session, "after_commit")
 def _after_commit(session) -> None:
     if session.in_nested_transaction():  # a savepoint released, not the caller's commit
         return
@@ -130,6 +128,7 @@ def _after_commit(session) -> None:
         wake_dispatcher()
 
 
+@event.listens_for(db.session, "after_soft_rollback")
 def _after_rollback(session, previous_transaction) -> None:
     if previous_transaction.parent is None:  # the whole transaction, not a savepoint
         session.info.pop("ops_notify_wake", None)
