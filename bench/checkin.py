@@ -11,9 +11,10 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import fire, gunicorn, machine_note, prepared_app  # noqa: E402
+from harness import THREADS, WORKERS, fire, gunicorn, machine_note, prepared_app  # noqa: E402
 
 TICKETS = int(os.environ.get("OPS_BENCH_TICKETS", "20000"))
+WARM = 400
 # Each ticket is scanned once (every scan is a first admission): the runs share out the codes.
 SHARES = {1: 0.1, 8: 0.4, 32: 0.5}
 
@@ -76,14 +77,15 @@ def main() -> int:
         print(machine_note())
         headers = {"Authorization": f"Bearer {token}"}
         with gunicorn(url, instance) as server:
-            # Warm every worker up (imports, connection pool) on tickets that are then not counted.
-            warm = fire(server, "/api/v1/checkin", [{"code": c, "gate": "warm-up"} for c in codes[:200]], 8,
-                        headers=headers)
+            # Warm every worker thread up (its database connection, prepared statements) on tickets
+            # that are then not counted: with more connections than threads, each thread gets work.
+            warm = fire(server, "/api/v1/checkin", [{"code": c, "gate": "warm-up"} for c in codes[:WARM]],
+                        2 * WORKERS * THREADS, headers=headers)
             print(warm.line("warm-up scans (not counted)"))
-            ok = warm.statuses == {200: 200}
-            offset = 200
+            ok = warm.statuses == {200: WARM}
+            offset = WARM
             for concurrency, share in SHARES.items():
-                count = int((TICKETS - 200) * share)
+                count = int((TICKETS - WARM) * share)
                 batch = [{"code": c, "gate": f"Gate {i % 4 + 1}"} for i, c in enumerate(codes[offset:offset + count])]
                 offset += count
                 run = fire(server, "/api/v1/checkin", batch, concurrency, headers=headers)
