@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import time
 from datetime import timedelta
 from functools import lru_cache
 
@@ -15,6 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.errors import DomainError
 from ..core.timeutil import utcnow
+from ..core.trust import ShortTrust
 from ..extensions import db
 from .models import ApiToken, LoginThrottle, User
 from .roles import ROLES
@@ -133,39 +133,9 @@ def _token_user_query():
                    users.c.active.is_(True)))
 
 
-class _TokenCache:
-    """Who each recently seen bearer token belongs to, for a few seconds, in this process.
-
-    A door scanner sends its token with every scan, many times a second: the cache spares
-    each scan the token query. It keeps a detached copy of the user's columns, merged into
-    each request's session without a query. Revoking a token, or changing a user's role or
-    active flag, empties this process's cache at once; other processes follow within
-    ``OPS_TOKEN_CACHE_SECONDS`` (0 turns the cache off).
-    """
-
-    MAX_ENTRIES = 1024  # only tokens that worked are kept; a flood of wrong ones adds nothing
-
-    def __init__(self):
-        self._entries: dict[str, tuple[float, User]] = {}
-
-    def get(self, digest: str) -> User | None:
-        entry = self._entries.get(digest)
-        if entry is None or entry[0] < time.monotonic():
-            return None
-        return entry[1]
-
-    def put(self, digest: str, user: User, seconds: float) -> None:
-        if seconds <= 0:
-            return
-        if len(self._entries) >= self.MAX_ENTRIES:
-            self._entries.clear()
-        self._entries[digest] = (time.monotonic() + seconds, user)
-
-    def clear(self) -> None:
-        self._entries.clear()
-
-
-TOKEN_CACHE = _TokenCache()
+# Who each recently seen bearer token belongs to (a detached copy of the user), trusted for
+# OPS_TOKEN_CACHE_SECONDS; revoking a token or changing a user's role or active flag empties it.
+TOKEN_CACHE = ShortTrust()
 
 
 @event.listens_for(User.role, "set")

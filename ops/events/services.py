@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 
 from ..core.errors import DomainError
 from ..core.timeutil import seoul_today, to_seoul, utcnow
+from ..core.trust import ShortTrust
 from ..extensions import db
 from ..notify.services import add_to_outbox, queue_message
 from ..passes.capacity import promote_waitlist, release_seat, take_seat
@@ -80,34 +80,6 @@ def event_by_slug(slug: str) -> Event | None:
     return db.session.execute(_event_query(), {"slug": (slug or "").strip().lower()}).unique().scalar_one_or_none()
 
 
-class _EventCache:
-    """The events people are registering for, with their ticket types, for a few seconds per process.
-
-    When registration opens, every request asks for the same event: the cache spares each
-    one the query. A detached copy is kept and merged into each request's session without a
-    query. Seats are never counted from it (the ticket type's row is, see register()); a
-    change made here empties the cache at once, one made by another process counts within
-    ``OPS_EVENT_CACHE_SECONDS`` (0 turns the cache off).
-    """
-
-    def __init__(self):
-        self._entries: dict[str, tuple[float, Event]] = {}
-
-    def get(self, slug: str, seconds: float) -> Event | None:
-        if seconds <= 0:
-            return event_by_slug(slug)
-        entry = self._entries.get(slug)
-        if entry is None or entry[0] < time.monotonic():
-            copy = _detached_copy(slug)
-            if copy is None:
-                return None
-            entry = self._entries[slug] = (time.monotonic() + seconds, copy)
-        return db.session.merge(entry[1], load=False)
-
-    def clear(self) -> None:
-        self._entries.clear()
-
-
 def _detached_copy(slug: str) -> Event | None:
     """The event and its ticket types, read in a session of their own (closed before the request's
     session takes a connection: a burst never holds two per request) and belonging to none."""
@@ -117,12 +89,27 @@ def _detached_copy(slug: str) -> Event | None:
     return copy
 
 
-EVENT_CACHE = _EventCache()
+# The events people are registering for, with their ticket types (detached copies), trusted for
+# OPS_EVENT_CACHE_SECONDS; a change to an event or a ticket type here empties it.
+EVENT_CACHE = ShortTrust()
 
 
 def registration_event(slug: str) -> Event | None:
-    """The event for the public registration API, trusted for a few seconds (see _EventCache)."""
-    return EVENT_CACHE.get((slug or "").strip().lower(), current_app.config["OPS_EVENT_CACHE_SECONDS"])
+    """The event for the public registration API, without a query while it is trusted.
+
+    When registration opens every request asks for the same event. Seats are never counted
+    from the copy (the ticket type's row is, see register()).
+    """
+    slug, seconds = (slug or "").strip().lower(), current_app.config["OPS_EVENT_CACHE_SECONDS"]
+    if seconds <= 0:
+        return event_by_slug(slug)
+    copy = EVENT_CACHE.get(slug)
+    if copy is None:
+        copy = _detached_copy(slug)
+        if copy is None:
+            return None
+        EVENT_CACHE.put(slug, copy, seconds)
+    return db.session.merge(copy, load=False)
 
 
 @sa_event.listens_for(Event, "after_update")

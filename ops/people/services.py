@@ -119,14 +119,16 @@ def person_with_consents(found, name: str, phone: str, *, email: str | None, cou
 
 
 def _consent_rows(purposes: list[str], now, source: str, recorded_by) -> list[dict]:
-    rows = []
-    for purpose in purposes:
-        notice = NOTICES.get(purpose)
-        if notice is None:
-            raise InvalidPerson("purpose")
-        rows.append({"purpose": purpose, "version": notice.version, "granted": True, "recorded_at": now,
-                     "source": source, "recorded_by_id": getattr(recorded_by, "id", None)})
-    return rows
+    return [{"purpose": purpose, "version": _notice(purpose).version, "granted": True, "recorded_at": now,
+             "source": source, "recorded_by_id": getattr(recorded_by, "id", None)} for purpose in purposes]
+
+
+def _notice(purpose: str):
+    """The consent notice for a purpose; InvalidPerson("purpose") for an unknown one."""
+    notice = NOTICES.get(purpose)
+    if notice is None:
+        raise InvalidPerson("purpose")
+    return notice
 
 
 @lru_cache(maxsize=4)
@@ -152,9 +154,7 @@ def _add_person_with_consents(count: int):
 def record_consent(person: Person, purpose: str, granted: bool = True, *, source: str = "web",
                    recorded_by=None, version: str | None = None) -> Consent:
     """Record one decision for one purpose, with the version of the notice shown."""
-    notice = NOTICES.get(purpose)
-    if notice is None:
-        raise InvalidPerson("purpose")
+    notice = _notice(purpose)
     consent = Consent(person=person, purpose=purpose, version=version or notice.version,
                       granted=bool(granted), source=source,
                       recorded_by_id=getattr(recorded_by, "id", None))
