@@ -16,6 +16,13 @@ def seoul_now() -> datetime:
     return to_seoul(utcnow()).replace(tzinfo=None, second=0, microsecond=0)
 
 
+def earlier_today(minutes: int) -> datetime:
+    """Seoul time some minutes ago, but not before today's midnight there (a session that
+    started "30 minutes ago" at 00:10 would be yesterday's, and the door looks for today's)."""
+    now = seoul_now()
+    return max(now - timedelta(minutes=minutes), now.replace(hour=0, minute=0))
+
+
 @pytest.fixture
 def make_course():
     def make(*, capacity=2, sessions=1, audience=CITIZENS, kind="smart_city_center", institution=None,

@@ -9,7 +9,7 @@ from ops.education.services import cancel_enrolment, enrol, is_complete, present
 from ops.extensions import db
 from ops.passes.codes import sign_code, verify_code
 from ops.passes.scan import SCAN_HANDLERS
-from tests.education.conftest import seoul_now
+from tests.education.conftest import earlier_today, seoul_now
 
 
 def scan(enrolment, **kwargs):
@@ -21,7 +21,7 @@ def scan(enrolment, **kwargs):
 @pytest.fixture
 def today_course(make_course):
     """A course with a session under way now (Seoul time) and one next week."""
-    return make_course(capacity=1, sessions=2, first=seoul_now() - timedelta(minutes=30))
+    return make_course(capacity=1, sessions=2, first=earlier_today(30))
 
 
 def test_the_attendance_kind_is_answered_by_education(app):
