@@ -166,6 +166,35 @@ def make_user(app):
     return make
 
 
+@contextlib.contextmanager
+def statements_sent(engine):
+    """The statements psycopg sends on the engine's pooled connections while open: SQLAlchemy's,
+    and those a hot path runs straight on the driver (ops.core.sql.DriverStatement)."""
+    import psycopg
+    from sqlalchemy import event
+
+    sent: list[str] = []
+
+    class Counting(psycopg.Cursor):
+        def execute(self, query, params=None, **kwargs):
+            sent.append(query if isinstance(query, str) else query.as_string(self))
+            return super().execute(query, params, **kwargs)
+
+    def taken(dbapi_connection, record, proxy):
+        dbapi_connection.cursor_factory = Counting
+
+    def returned(dbapi_connection, record):
+        dbapi_connection.cursor_factory = psycopg.Cursor
+
+    event.listen(engine, "checkout", taken)
+    event.listen(engine, "checkin", returned)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "checkout", taken)
+        event.remove(engine, "checkin", returned)
+
+
 def login(client, user, password: str = "correct-horse-battery"):
     response = client.post("/login", data={"email": user.email, "password": password})
     assert response.status_code == 302, response.data[:500]

@@ -228,7 +228,7 @@ class Run:
 
     def percentile(self, p: float) -> float:
         if self.figures:
-            return self.figures[f"p{p:g}_ms"]
+            return self.figures["max_ms" if p == 100 else f"p{p:g}_ms"]
         ordered = sorted(self.latencies)
         return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] * 1000
 
@@ -237,8 +237,9 @@ class Run:
 
     def line(self, what: str) -> str:
         return (f"c={self.concurrency:<3} {self.count:>6} {what} in {self.seconds:6.2f}s  "
-                f"{self.per_second:8.1f}/s  p50 {self.percentile(50):6.1f} ms  p99 {self.percentile(99):6.1f} ms  "
-                f"mean {self.mean():6.1f} ms  statuses {dict(sorted(self.statuses.items()))}  ({self.client})")
+                f"{self.per_second:8.1f}/s  p50 {self.percentile(50):6.1f} ms  p90 {self.percentile(90):6.1f} ms  "
+                f"p99 {self.percentile(99):6.1f} ms  max {self.percentile(100):6.1f} ms  mean {self.mean():6.1f} ms  "
+                f"statuses {dict(sorted(self.statuses.items()))}  ({self.client})")
 
     def cpu_line(self) -> str:
         c = self.cpu

@@ -5,10 +5,26 @@ from flask_babel import lazy_gettext as _l
 from ..extensions import db, login_manager
 
 
+def user_for_bearer(request):
+    """The user of the request's ``Authorization: Bearer …`` token, or None (no such header,
+    or a token that is unknown, revoked or of an inactive user)."""
+    from .services import user_for_token
+
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return None
+    user = user_for_token(header[7:].strip())
+    if user is not None:
+        g.auth_via = "token"
+    return user
+
+
 def init_app(app) -> None:
     from . import views
     from .models import User
-    from .services import user_for_token
+    from .sessions import CookieSessions
+
+    app.session_interface = CookieSessions()
 
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please log in to see this page.")
@@ -21,13 +37,7 @@ def init_app(app) -> None:
 
     @login_manager.request_loader
     def load_from_token(request):
-        header = request.headers.get("Authorization", "")
-        if not header.startswith("Bearer "):
-            return None
-        user = user_for_token(header[7:].strip())
-        if user is not None:
-            g.auth_via = "token"
-        return user
+        return user_for_bearer(request)
 
     @login_manager.unauthorized_handler
     def unauthorized():

@@ -52,6 +52,7 @@ def api_role_required(*roles):
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
+            _log_in_bearer()
             if not current_user.is_authenticated:
                 abort(401)
             # The role first: a forbidden caller learns nothing more from a CSRF answer.
@@ -68,6 +69,15 @@ def api_role_required(*roles):
         return wrapped
 
     return decorator
+
+
+def _log_in_bearer() -> None:
+    """A JSON call that brings a bearer token is that token's user, or no one: Flask-Login need
+    not read the session cookie and its protection first (scanners call many times a second)."""
+    from . import user_for_bearer
+
+    if "_login_user" not in g and request.headers.get("Authorization", "").startswith("Bearer "):
+        login_manager._update_request_context_with_user(user_for_bearer(request))
 
 
 def role_label(role: str) -> str:

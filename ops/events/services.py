@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from ..core.errors import DomainError
+from ..core.sql import DriverStatement, runs_without_transaction
 from ..core.timeutil import seoul_today, to_seoul, utcnow
 from ..core.trust import ShortTrust
 from ..extensions import db
@@ -506,19 +507,32 @@ def _look_up_and_admit():
             .select_from(ticket.outerjoin(admitted, true())))
 
 
+# A scan outside any transaction (the door's API) runs it straight on the driver.
+_LOOK_UP_AND_ADMIT = DriverStatement(_look_up_and_admit)
+
+
 def admit(code_text: str, *, gate: str | None, by_user, method: str = "scan", locale: str = "ko") -> ScanOutcome:
-    """Check a ticket in for today: on PostgreSQL one statement looks it up and admits it."""
+    """Check a ticket in for today: on PostgreSQL one statement looks it up and admits it.
+
+    In a session that runs without a transaction (see ``without_transaction``) that
+    statement goes straight to the driver; in a transaction (a walk-in's registration
+    and admission) it runs in it.
+    """
     today = today_for_checkin()
-    connection = db.session.connection()
+    session = db.session()
+    engine = session.get_bind()
     admitted = None
-    if connection.dialect.name == "postgresql":
-        row = connection.execute(_look_up_and_admit(), {
-            "code": code_text, "occasion": today, "gate": (gate or "")[:60] or None, "method": method,
-            "by_user_id": getattr(by_user, "id", None), "at": utcnow()}).first()
-        if row is not None and row.checkin_id is not None:
-            admitted = row.checkin_id
+    if engine.dialect.name == "postgresql":
+        params = {"code": code_text, "occasion": today, "gate": (gate or "")[:60] or None, "method": method,
+                  "by_user_id": getattr(by_user, "id", None), "at": utcnow()}
+        if runs_without_transaction(session):
+            row = _LOOK_UP_AND_ADMIT.first(engine, params)
+        else:
+            row = session.connection().execute(_look_up_and_admit(), params).first()
+        if row is not None and row[-2] is not None:
+            admitted = row[-2]  # checkin_id
     else:
-        row = connection.execute(_ticket_query(), {"code": code_text}).first()
+        row = session.connection().execute(_ticket_query(), {"code": code_text}).first()
     if row is None:
         return ScanOutcome("unknown", 404, detail=_("No ticket with this code."))
     reg_id, status, name, event_id, days, tt_name, label_ko, label_en = row[:len(_TICKET_COLUMNS)]

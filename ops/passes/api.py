@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from ..accounts.roles import STAFF, api_role_required
 from ..core.api import api_error
+from ..core.sql import runs_without_transaction, without_transaction
 from ..extensions import db
 from ..kpi.services import request_rollup
 from .checkin import NotCheckedIn, undo_checkin
@@ -21,8 +22,8 @@ bp = Blueprint("passes_api", __name__, url_prefix="/api/v1")
 
 def _connection_for_scan(view):
     """The scan endpoint's outermost decorator: when the scanned code's handler runs without a
-    transaction (see ops.passes.scan), the session's connection is taken in autocommit before
-    anything, the login included, touches the database. The view gets the code and its handler."""
+    transaction (see ops.passes.scan), the session is told so before anything, the login
+    included, touches the database. The view gets the code and its handler."""
 
     @wraps(view)
     def wrapped():
@@ -34,7 +35,7 @@ def _connection_for_scan(view):
             code = None
         handler = SCAN_HANDLERS.get(code.kind) if code else None
         if getattr(handler, "scan_autocommit", False):
-            db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            without_transaction(db.session())
         return view(body, code, handler)
 
     return wrapped
@@ -55,7 +56,10 @@ def checkin(body: dict, code, handler):
     outcome = handler(code, gate=gate.strip()[:60], by_user=current_user._get_current_object(),
                       occasion=body.get("occasion"))
     if outcome.status < 400:
-        db.session.commit()
+        if runs_without_transaction(db.session()):
+            db.session.flush()  # each statement commits on its own: there is no transaction to end
+        else:
+            db.session.commit()
         request_rollup()
     else:
         db.session.rollback()

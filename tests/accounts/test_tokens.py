@@ -70,3 +70,22 @@ def test_user_can_create_and_revoke_a_token_in_the_web_ui(client, login_as):
     client.post(f"/account/tokens/{token.id}/revoke")
     db.session.refresh(token)
     assert token.revoked
+
+
+def test_a_bearer_token_names_the_caller_even_beside_a_browser_session(client, make_user, login_as):
+    """A scanner page open in the same browser does not turn a token's call into its user's."""
+    login_as("admin")
+    staff = make_user("staff")
+    _token, raw = issue_token(staff)
+    db.session.commit()
+    assert client.get("/api/v1/whoami", headers=_bearer(raw)).json["id"] == staff.id
+    # A bad token is refused outright, not quietly replaced by the session's user.
+    assert client.get("/api/v1/whoami", headers=_bearer("ops_not-a-real-token")).status_code == 401
+
+
+def test_a_token_call_sets_no_session_cookie(client, make_user):
+    _token, raw = issue_token(make_user("staff"))
+    db.session.commit()
+    response = client.get("/api/v1/whoami", headers=_bearer(raw))
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers

@@ -10,7 +10,7 @@ from ops.events import services
 from ops.extensions import db
 from ops.passes.codes import sign_code
 from ops.passes.models import CheckIn
-from tests.conftest import sqlite_app
+from tests.conftest import sqlite_app, statements_sent
 from tests.events.conftest import make_event, register_one
 
 URL = "/api/v1/checkin"
@@ -161,21 +161,11 @@ def test_two_gates_scanning_one_ticket_at_once_get_exactly_one_ok(pg_app, token_
 def test_a_scan_is_one_statement_on_postgresql(pg_app, token_for):
     """The door's hot path: with the scanner's token trusted, the ticket is looked up and admitted
     in one statement (a regression here costs every busy door)."""
-    from sqlalchemy import event as sa_event
-
     event = make_event()
     headers = token_for("staff")
     client = pg_app.test_client()
     assert scan(client, headers, register_one(event, 1).code).status_code == 200  # the token is now trusted
     code = register_one(event, 2).code
-    statements = []
-
-    def seen(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    sa_event.listen(db.engine, "before_cursor_execute", seen)
-    try:
+    with statements_sent(db.engine) as statements:
         assert scan(client, headers, code).status_code == 200
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", seen)
     assert len(statements) == 1 and statements[0].startswith("WITH")

@@ -12,7 +12,7 @@ from ops.extensions import db
 from ops.notify.models import OutboxMessage
 from ops.events.consent import EVENT_REGISTRATION
 from ops.people.models import Consent
-from tests.conftest import sqlite_app
+from tests.conftest import sqlite_app, statements_sent
 from tests.events.conftest import make_event, register_one, registrant
 
 URL = "/api/v1/events/slw-2025/registrations"
@@ -248,19 +248,10 @@ def test_a_change_made_by_another_process_counts_within_the_event_cache_time(app
 def test_a_registration_is_four_statements_on_postgresql(pg_app):
     """The burst's hot path: the person and their registration, the person with consents, the seat
     with the ticket, the outbox row (the event is trusted for a few seconds)."""
-    from sqlalchemy import event as sa_event
-
     make_event(capacity=20)
     client = pg_app.test_client()
     assert client.post(URL, json=registrant(1)).status_code == 201
-    statements = []
-
-    def seen(conn, cursor, statement, *args):
-        statements.append(statement.split()[0])
-
-    sa_event.listen(db.engine, "before_cursor_execute", seen)
-    try:
+    with statements_sent(db.engine) as sent:
         assert client.post(URL, json=registrant(2)).status_code == 201
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", seen)
+    statements = [statement.split()[0] for statement in sent]
     assert statements == ["SELECT", "WITH", "WITH", "INSERT"]
