@@ -5,15 +5,15 @@ from flask_babel import lazy_gettext as _l
 from ..extensions import db, login_manager
 
 
-def user_for_bearer(request):
+def user_for_bearer(request, *, attached: bool = True):
     """The user of the request's ``Authorization: Bearer …`` token, or None (no such header,
-    or a token that is unknown, revoked or of an inactive user)."""
+    or a token that is unknown, revoked or of an inactive user); see ``user_for_token``."""
     from .services import user_for_token
 
     header = request.headers.get("Authorization", "")
     if not header.startswith("Bearer "):
         return None
-    user = user_for_token(header[7:].strip())
+    user = user_for_token(header[7:].strip(), attached=attached)
     if user is not None:
         g.auth_via = "token"
     return user

@@ -46,13 +46,17 @@ def role_required(*roles):
     return decorator
 
 
-def api_role_required(*roles):
-    """JSON route: a bearer token, or a browser session with its CSRF token; else 401/403."""
+def api_role_required(*roles, attached_user: bool = True):
+    """JSON route: a bearer token, or a browser session with its CSRF token; else 401/403.
+
+    ``attached_user=False``: the route needs only who calls and their role, so a token's
+    user is a detached copy in no session (see ``user_for_token``): the door scan's.
+    """
 
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            _log_in_bearer()
+            _log_in_bearer(attached_user)
             if not current_user.is_authenticated:
                 abort(401)
             # The role first: a forbidden caller learns nothing more from a CSRF answer.
@@ -71,13 +75,13 @@ def api_role_required(*roles):
     return decorator
 
 
-def _log_in_bearer() -> None:
+def _log_in_bearer(attached: bool) -> None:
     """A JSON call that brings a bearer token is that token's user, or no one: Flask-Login need
     not read the session cookie and its protection first (scanners call many times a second)."""
     from . import user_for_bearer
 
     if "_login_user" not in g and request.headers.get("Authorization", "").startswith("Bearer "):
-        login_manager._update_request_context_with_user(user_for_bearer(request))
+        login_manager._update_request_context_with_user(user_for_bearer(request, attached=attached))
 
 
 def role_label(role: str) -> str:

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from flask import current_app
 from sqlalchemy import event, select, update
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -142,6 +143,8 @@ TOKEN_CACHE = ShortTrust()
 @event.listens_for(User.active, "set")
 @event.listens_for(ApiToken.revoked_at, "set")
 def _forget_tokens(target, value, oldvalue, initiator) -> None:
+    if sa_inspect(target).transient:
+        return  # an object being built (a new account, or a copy made from the trusted values)
     TOKEN_CACHE.clear()
 
 
@@ -160,16 +163,22 @@ def _look_up_token(digest: str) -> User | None:
         if used_at is None or (now - used_at) > timedelta(minutes=1):
             conn.execute(update(ApiToken).where(ApiToken.id == row["ops_token_id"]).values(last_used_at=now))
             conn.commit()
-    user = User(**{column.key: row[column.key] for column in User.__table__.c})
+    return _detached({column.key: row[column.key] for column in User.__table__.c})
+
+
+def _detached(values: dict) -> User:
+    user = User(**values)
     make_transient_to_detached(user)
     return user
 
 
-def user_for_token(raw: str) -> User | None:
+def user_for_token(raw: str, *, attached: bool = True) -> User | None:
     """The active user behind a bearer token that is not revoked; None otherwise.
 
     The user is in the request's session (as if loaded), without a query when the
-    token was seen in the last few seconds.
+    token was seen in the last few seconds. With ``attached=False`` it is a detached copy
+    of the request's own, in no session: enough for who and which role (the door scan),
+    cheaper, and its relationships cannot be loaded.
     """
     digest = _hash_token(raw)
     user = TOKEN_CACHE.get(digest)
@@ -178,6 +187,8 @@ def user_for_token(raw: str) -> User | None:
         if user is None:
             return None
         TOKEN_CACHE.put(digest, user, current_app.config["OPS_TOKEN_CACHE_SECONDS"])
+    if not attached:  # a copy: the cached user is shared by the process's threads
+        return _detached({column.key: getattr(user, column.key) for column in User.__table__.c})
     return db.session.merge(user, load=False)
 
 

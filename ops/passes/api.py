@@ -43,7 +43,7 @@ def _connection_for_scan(view):
 
 @bp.post("/checkin")
 @_connection_for_scan
-@api_role_required(*STAFF)
+@api_role_required(*STAFF, attached_user=False)  # handlers take the scanning user's id only
 def checkin(body: dict, code, handler):
     """Admit the holder of a scanned code at a gate: 200 ok, or 4xx with the reason (see ScanOutcome)."""
     gate = body.get("gate")

@@ -10,7 +10,8 @@ A attendance, B bus) and hand it to the handler that area registered:
         ...  # load, check the area's rules, call perform_checkin(); do not commit
 
 The caller commits. ``result`` is one of RESULTS; ``status`` is the HTTP status
-the API answers with.
+the API answers with. ``by_user`` is who scans; from a scanner's token it is a detached
+copy of the user (id and role, no relationships to load), to record as ``by_user_id``.
 
 A handler that only reads and then makes its one write through admit_once() or
 perform_checkin() (whose unique index decides a race) registers with

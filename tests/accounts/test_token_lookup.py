@@ -121,3 +121,31 @@ def test_a_revocation_by_another_process_counts_once_this_one_stops_trusting_the
     assert client.get("/api/v1/whoami", headers=_bearer(raw)).status_code == meanwhile
     time.sleep(trust + 0.1)
     assert client.get("/api/v1/whoami", headers=_bearer(raw)).status_code == 401
+
+
+def test_trusting_one_scanner_keeps_the_others_trusted(client, make_user):
+    """Two doors' scanners: looking the second token up does not make the first look itself up again."""
+    first, second = make_user("staff"), make_user("staff")
+    (_t1, raw1), (_t2, raw2) = issue_token(first), issue_token(second)
+    db.session.commit()
+    ids = first.id, second.id
+    user_for_token(raw1)
+    user_for_token(raw2, attached=False)  # the door scan's detached copy
+    db.session.expunge_all()
+    with _Statements() as statements:
+        assert (user_for_token(raw1).id, user_for_token(raw2, attached=False).id) == ids
+    assert statements == []
+
+
+def test_the_door_scan_records_who_scanned_with_a_detached_user(client, make_user):
+    from sqlalchemy import inspect
+
+    from ops.accounts.models import User
+
+    user = make_user("staff")
+    _token, raw = issue_token(user)
+    db.session.commit()
+    copy = user_for_token(raw, attached=False)
+    assert (copy.id, copy.role, inspect(copy).detached) == (user.id, "staff", True)
+    assert copy is not user_for_token(raw, attached=False)  # each request its own: no thread shares one
+    assert isinstance(copy, User)
