@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 PG_ADMIN_URL = os.environ.get("OPS_BENCH_PG_URL", os.environ.get(
     "OPS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
-WORKERS = int(os.environ.get("OPS_BENCH_WORKERS", "4"))
+WORKERS = int(os.environ.get("OPS_BENCH_WORKERS", str(os.cpu_count() or 2)))  # one per core
 THREADS = int(os.environ.get("OPS_BENCH_THREADS", "4"))
 WORKER_CLASS = os.environ.get("OPS_BENCH_WORKER_CLASS", "gthread")
 SECRET = "bench-secret-" + uuid.uuid4().hex

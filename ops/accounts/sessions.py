@@ -15,6 +15,8 @@ class CookieSessions(SecureCookieSessionInterface):
         return super().open_session(app, request)
 
     def save_session(self, app, session, response):
-        if not session and not session.modified and not session.accessed:
+        if not session and not session.modified:  # nothing to write or to delete
+            if session.accessed:
+                response.vary.add("Cookie")  # as Flask: the answer depended on there being none
             return
         super().save_session(app, session, response)
