@@ -55,6 +55,8 @@ def main() -> int:
             assert client.post(path, json=body, headers=headers).status_code == status
         statements = []
         if args.queries:
+            # Counted at the driver: SQLAlchemy's statements and those run straight on psycopg.
+            import psycopg
             from sqlalchemy import event
 
             from ops.extensions import db
@@ -62,9 +64,14 @@ def main() -> int:
             with app.app_context():
                 engine = db.engine
 
-            @event.listens_for(engine, "before_cursor_execute")
-            def count(conn, cursor, statement, parameters, context, executemany):
-                statements.append(statement.split()[0])
+            class Counting(psycopg.Cursor):
+                def execute(self, query, params=None, **kwargs):
+                    statements.append(str(query).split()[0])
+                    return super().execute(query, params, **kwargs)
+
+            @event.listens_for(engine, "checkout")
+            def count(dbapi_connection, record, proxy):
+                dbapi_connection.cursor_factory = Counting
         timer = (time.process_time,) if args.cpu else ()
         profiler = cProfile.Profile(*timer) if args.profile else None
         began, began_cpu = time.perf_counter(), time.process_time()
