@@ -20,7 +20,7 @@ from .scan import SCAN_HANDLERS
 bp = Blueprint("passes_api", __name__, url_prefix="/api/v1")
 
 
-def _connection_for_scan(view):
+def _transaction_for_scan(view):
     """The scan endpoint's outermost decorator: when the scanned code's handler runs without a
     transaction (see ops.passes.scan), the session is told so before anything, the login
     included, touches the database. The view gets the code and its handler."""
@@ -42,7 +42,7 @@ def _connection_for_scan(view):
 
 
 @bp.post("/checkin")
-@_connection_for_scan
+@_transaction_for_scan
 @api_role_required(*STAFF, attached_user=False)  # handlers take the scanning user's id only
 def checkin(body: dict, code, handler):
     """Admit the holder of a scanned code at a gate: 200 ok, or 4xx with the reason (see ScanOutcome)."""
