@@ -131,6 +131,8 @@ class CapacityForm(FlaskForm):
     capacity = IntegerField(_l("Capacity (empty: unlimited)"), validators=[
         Optional(), NumberRange(min=0, max=1_000_000, message=_l("Please enter a number of seats."))])
     waitlist = BooleanField(_l("Waiting list when full"))
+    label_ko = StringField(_l("Label in Korean"), filters=[_strip], validators=[Optional(), Length(max=100)])
+    label_en = StringField(_l("Label in English"), filters=[_strip], validators=[Optional(), Length(max=100)])
 
 
 class SessionForm(FlaskForm):

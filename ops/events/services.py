@@ -175,14 +175,20 @@ def add_ticket_type(event: Event, *, name: str, capacity: int | None = None, wai
     return ticket_type
 
 
-def change_ticket_type(ticket_type: TicketType, *, capacity: int | None, waitlist: bool) -> list[Registration]:
-    """New capacity or waiting-list choice; more seats promote the waiting list at once."""
+def change_ticket_type(ticket_type: TicketType, *, capacity: int | None, waitlist: bool,
+                       label_ko: str | None = None, label_en: str | None = None) -> list[Registration]:
+    """New capacity, waiting-list choice or labels (None keeps a label); more seats promote the
+    waiting list at once. The name stays: it is what the API and imports refer to."""
     # The row is locked so that no registration takes a seat between the check and the change.
     db.session.execute(select(TicketType).where(TicketType.id == ticket_type.id).with_for_update()
                        .execution_options(populate_existing=True))
     if capacity is not None and capacity < ticket_type.taken:
         raise InvalidEvent({"capacity": _("%(n)s seats are already taken.", n=ticket_type.taken)})
     ticket_type.capacity, ticket_type.waitlist = capacity, bool(waitlist)
+    if label_ko is not None:
+        ticket_type.label_ko = label_ko.strip()[:100]
+    if label_en is not None:
+        ticket_type.label_en = label_en.strip()[:100]
     db.session.flush()
     return _promote(ticket_type.id)
 

@@ -222,7 +222,10 @@ def change_ticket_type(slug: str, type_id: int):
     form = CapacityForm()
 
     def change():
-        promoted = services.change_ticket_type(ticket_type, capacity=form.capacity.data, waitlist=form.waitlist.data)
+        # A label left out of the form stays; one sent empty falls back to the name.
+        labels = {name: (getattr(form, name).data or "") for name in ("label_ko", "label_en") if name in request.form}
+        promoted = services.change_ticket_type(ticket_type, capacity=form.capacity.data, waitlist=form.waitlist.data,
+                                               **labels)
         return _("Saved. %(n)s people moved up from the waiting list.", n=len(promoted))
 
     return _staff_change(event, form, change)

@@ -94,6 +94,23 @@ def test_more_seats_promote_the_waiting_list(client, app, login_as):
     assert waiting.status == "confirmed"
 
 
+def test_staff_correct_a_ticket_types_labels_and_a_capacity_only_change_keeps_them(client, app, login_as):
+    event = make_event(ticket_types=[dict(name="visitor", capacity=10, waitlist=True, label_ko="일반 참관객",
+                                          label_en="Vistor")])
+    ticket = register_one(event, 1)
+    type_id = event.ticket_types[0].id
+    login_as("staff")
+    page = client.get("/events/manage/slw-2025/edit").get_data(as_text=True)
+    assert 'name="label_en"' in page and 'value="Vistor"' in page
+    client.post(f"/events/manage/slw-2025/ticket-types/{type_id}", data={
+        "capacity": "10", "waitlist": "y", "label_ko": "일반 관람객", "label_en": "Visitor"})
+    client.post(f"/events/manage/slw-2025/ticket-types/{type_id}", data={"capacity": "12", "waitlist": "y"})
+    db.session.expire_all()
+    kept = event.ticket_types[0]
+    assert (kept.label_ko, kept.label_en, kept.capacity, kept.name) == ("일반 관람객", "Visitor", 12, "visitor")
+    assert "일반 관람객" in client.get(f"/t/{ticket.code}").get_data(as_text=True)
+
+
 def test_live_numbers_count_by_day_gate_type_and_country(client, event, login_as):
     first = register_one(event, 1)
     register_one(event, 2, name="Emily Carter", phone="+12065550134", country="US")
