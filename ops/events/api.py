@@ -1,4 +1,4 @@
-"""Events JSON API: create events (staff), register (public), numbers and door search (staff)."""
+"""Events JSON API: create and change events (staff), register (public), numbers and door search (staff)."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, request
@@ -11,7 +11,7 @@ from ..core.api import api_error
 from ..extensions import db
 from . import services
 from .forms import RegistrationForm
-from .schemas import event_payload
+from .schemas import event_changes, event_payload
 
 bp = Blueprint("events_api", __name__, url_prefix="/api/v1")
 
@@ -42,6 +42,39 @@ def create_event():
         return jsonify(errors=exc.errors), 422
     db.session.commit()
     return jsonify(_event_json(event)), 201
+
+
+@bp.patch("/events/<slug>")
+@api_role_required(*STAFF)
+def change_event(slug: str):
+    """Change an event: the fields sent, and ticket types by name (changed, or added when new).
+    All or nothing: one bad value changes nothing. More seats promote the waiting list at once."""
+    event = _event_or_404(slug)
+    fields, changes, errors = event_changes(request.get_json(silent=True), {t.name for t in event.ticket_types})
+    if errors:
+        return jsonify(errors=errors), 422
+    promoted = 0
+    try:
+        services.update_event(event, **fields)
+        by_name = {t.name: t for t in event.ticket_types}
+        for i, (kind, change) in enumerate(changes):
+            try:
+                if kind == "add":
+                    services.add_ticket_type(event, **change)
+                    continue
+                ticket_type = by_name[change.pop("name")]
+                promoted += len(services.change_ticket_type(
+                    ticket_type, capacity=change.get("capacity", ticket_type.capacity),
+                    waitlist=change.get("waitlist", ticket_type.waitlist),
+                    label_ko=change.get("label_ko"), label_en=change.get("label_en")))
+            except services.InvalidEvent as exc:
+                raise services.InvalidEvent({f"ticket_types.{i}.{k}": m for k, m in exc.errors.items()}) from None
+        db.session.flush()
+    except services.InvalidEvent as exc:
+        db.session.rollback()
+        return jsonify(errors=exc.errors), 422
+    db.session.commit()
+    return jsonify({**_event_json(event), "promoted": promoted})
 
 
 def _form_data(body: dict) -> MultiDict:

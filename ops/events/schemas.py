@@ -50,6 +50,37 @@ def _datetime(value, errors: dict, key: str) -> datetime | None:
     return seoul_to_utc(parsed)
 
 
+def _days(raw, errors: dict) -> list[date]:
+    """The event's days, sorted, from a list of ISO dates (at most 31 days from first to last)."""
+    try:
+        days = sorted({date.fromisoformat(str(d)) for d in raw}) if isinstance(raw, list) else []
+    except ValueError:
+        days = []
+    if not days:
+        errors["days"] = _("Give the event's days as a list of dates, e.g. [\"2025-09-30\"].")
+    elif (days[-1] - days[0]).days > 30:
+        errors["days"] = _("An event lasts at most 31 days.")
+    return days
+
+
+def _type_specs(raw_types: list, errors: dict):
+    """``(key, spec, name)`` of each ticket type object with a valid name; the rest go to errors."""
+    seen = set()
+    for i, spec in enumerate(raw_types):
+        key = f"ticket_types.{i}"
+        if not isinstance(spec, dict):
+            errors[key] = _("Each ticket type is an object with a name and a capacity.")
+            continue
+        name = str(spec.get("name") or "").strip().lower()
+        if not TYPE_NAME.match(name):
+            errors[f"{key}.name"] = _("Use lower-case letters, digits and dashes only.")
+            continue
+        if name in seen:
+            errors[f"{key}.name"] = _("Two ticket types have the same name.")
+        seen.add(name)
+        yield key, spec, name
+
+
 def event_payload(body: dict) -> tuple[dict, dict]:
     """``(arguments for create_event, errors)`` from the POST /api/v1/events body."""
     errors: dict = {}
@@ -66,34 +97,13 @@ def event_payload(body: dict) -> tuple[dict, dict]:
         title_en = _text(body, "title_en", errors)
     if not title_ko and "title" not in errors:
         errors["title"] = _("This field is required.")
-    days = []
-    raw_days = body.get("days")
-    if not isinstance(raw_days, list) or not raw_days:
-        errors["days"] = _("Give the event's days as a list of dates, e.g. [\"2025-09-30\"].")
-    else:
-        try:
-            days = sorted({date.fromisoformat(str(d)) for d in raw_days})
-        except ValueError:
-            errors["days"] = _("Give the event's days as a list of dates, e.g. [\"2025-09-30\"].")
-        if days and (days[-1] - days[0]).days > 30:
-            errors["days"] = _("An event lasts at most 31 days.")
+    days = _days(body.get("days"), errors)
     ticket_types = []
     raw_types = body.get("ticket_types")
     if not isinstance(raw_types, list) or not raw_types:
         errors["ticket_types"] = _("Give at least one ticket type.")
     else:
-        seen = set()
-        for i, spec in enumerate(raw_types):
-            key = f"ticket_types.{i}"
-            if not isinstance(spec, dict):
-                errors[key] = _("Each ticket type is an object with a name and a capacity.")
-                continue
-            name = str(spec.get("name") or "").strip().lower()
-            if not TYPE_NAME.match(name):
-                errors[f"{key}.name"] = _("Use lower-case letters, digits and dashes only.")
-            elif name in seen:
-                errors[f"{key}.name"] = _("Two ticket types have the same name.")
-            seen.add(name)
+        for key, spec, name in _type_specs(raw_types, errors):
             capacity = _capacity(spec.get("capacity"), errors, f"{key}.capacity")
             waitlist = spec.get("waitlist", True)
             if not isinstance(waitlist, bool):
@@ -129,3 +139,57 @@ def event_payload(body: dict) -> tuple[dict, dict]:
                   registration_closes_at=_datetime(body.get("registration_closes_at"), errors,
                                                    "registration_closes_at"))
     return fields, errors
+
+
+_EVENT_TEXT = {  # JSON key → (Event field, longest)
+    "title": ("title_ko", 200), "title_en": ("title_en", 200), "venue": ("venue_ko", 200),
+    "venue_en": ("venue_en", 200), "address": ("address", 300), "directions": ("directions_ko", 2000),
+    "directions_en": ("directions_en", 2000),
+}
+
+
+def event_changes(body, existing_types: set[str]) -> tuple[dict, list[tuple[str, dict]], dict]:
+    """``(event fields, ticket type changes, errors)`` from a PATCH /api/v1/events/<slug> body.
+
+    Only the keys sent change. A ticket type named like an existing one changes what its object
+    gives (capacity, waitlist, label_ko, label_en); a new name adds one (capacity, waitlist,
+    labels and public as when creating). Changes are ``("change" | "add", arguments)``.
+    """
+    errors: dict = {}
+    if not isinstance(body, dict):
+        return {}, [], {"body": _("Send a JSON object.")}
+    fields: dict = {}
+    if "slug" in body:
+        errors["slug"] = _("An event's address cannot change: its tickets and links carry it.")
+    for key, (field, limit) in _EVENT_TEXT.items():
+        if key in body:
+            fields[field] = _text(body, key, errors, required=(key == "title"), limit=limit)
+    for key in ("registration_opens_at", "registration_closes_at"):
+        if key in body:
+            fields[key] = _datetime(body.get(key), errors, key)
+    if "days" in body:
+        fields["days"] = _days(body.get("days"), errors)
+    changes: list[tuple[str, dict]] = []
+    raw_types = body.get("ticket_types", [])
+    if not isinstance(raw_types, list):
+        errors["ticket_types"] = _("Give the ticket types as a list.")
+        raw_types = []
+    for key, spec, name in _type_specs(raw_types, errors):
+        change: dict = {"name": name}
+        if "capacity" in spec:
+            change["capacity"] = _capacity(spec.get("capacity"), errors, f"{key}.capacity")
+        if "waitlist" in spec:
+            if not isinstance(spec["waitlist"], bool):
+                errors[f"{key}.waitlist"] = _("Must be true or false.")
+            change["waitlist"] = bool(spec["waitlist"])
+        for label, source in (("label_ko", "label_ko"), ("label_ko", "label"), ("label_en", "label_en")):
+            if source in spec:
+                change[label] = _text(spec, source, errors, limit=100)
+        if name in existing_types:
+            changes.append(("change", change))
+        else:
+            change.setdefault("capacity", None)
+            change.setdefault("waitlist", True)
+            change["public"] = bool(spec.get("public", True))
+            changes.append(("add", change))
+    return fields, changes, errors
