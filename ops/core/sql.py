@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 AUTOCOMMIT = "ops_autocommit"
 
@@ -83,8 +83,15 @@ class DriverStatement:
             self._compiled = (str(compiled), dict(compiled.params))
         return self._compiled
 
-    def first(self, engine: Engine, params: dict) -> tuple | None:
-        """The first row the statement returns, as a tuple, or None."""
+    def first(self, bind: Engine | Connection, params: dict) -> tuple | None:
+        """The first row the statement returns, as a tuple, or None.
+
+        ``bind`` is an engine (a pooled connection is taken for the statement) or a connection
+        already in autocommit (one a session without a transaction holds: no second one).
+        """
+        if isinstance(bind, Connection):
+            return self._on(bind, params)
+        engine = bind
         sql, literals = self.sql(engine.dialect)
         pooled = engine.raw_connection()
         driver = pooled.driver_connection
@@ -101,6 +108,19 @@ class DriverStatement:
             raise
         finally:
             pooled.close()
+
+
+    def _on(self, connection: Connection, params: dict) -> tuple | None:
+        sql, literals = self.sql(connection.dialect)
+        driver = connection.connection.driver_connection
+        if not driver.autocommit:  # the statement would open a transaction nobody ends
+            raise RuntimeError("DriverStatement needs a connection in autocommit")
+        try:
+            return driver.execute(sql, {**literals, **params}).fetchone()
+        except connection.dialect.loaded_dbapi.Error as error:
+            if connection.dialect.is_disconnect(error, driver, None):
+                connection.invalidate(error)
+            raise
 
 
 def _back_in_transactions(driver) -> bool:

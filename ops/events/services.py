@@ -532,7 +532,9 @@ def admit(code_text: str, *, gate: str | None, by_user, method: str = "scan", lo
         params = {"code": code_text, "occasion": today, "gate": (gate or "")[:60] or None, "method": method,
                   "by_user_id": getattr(by_user, "id", None), "at": utcnow()}
         if runs_without_transaction(session):
-            row = _LOOK_UP_AND_ADMIT.first(engine, params)
+            # A browser's scan read its user on the session's connection: the statement uses it
+            # too; a scanner's token needed none, so it takes one from the pool for itself.
+            row = _LOOK_UP_AND_ADMIT.first(session.connection() if session.in_transaction() else engine, params)
         else:
             row = session.connection().execute(_look_up_and_admit(), params).first()
         if row is not None and row[-2] is not None:

@@ -62,3 +62,13 @@ def test_a_connection_the_server_dropped_is_discarded_not_handed_out_again(one_c
     n, new_pid = INSERT.first(one_connection, {"n": 3})
     assert (n, new_pid != pid) == (3, True)
     assert _count(one_connection) == 2
+
+
+@pytest.mark.pg
+def test_on_a_connection_it_needs_autocommit_and_then_commits_on_its_own(one_connection):
+    with one_connection.connect() as conn:
+        with pytest.raises(RuntimeError):
+            INSERT.first(conn, {"n": 1})  # in a transaction nobody would end
+    with one_connection.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        assert INSERT.first(conn, {"n": 2})[0] == 2
+    assert _count(one_connection) == 1

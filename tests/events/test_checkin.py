@@ -169,3 +169,27 @@ def test_a_scan_is_one_statement_on_postgresql(pg_app, token_for):
     with statements_sent(db.engine) as statements:
         assert scan(client, headers, code).status_code == 200
     assert len(statements) == 1 and statements[0].startswith("WITH")
+
+
+def test_a_browser_scan_uses_the_one_connection_its_login_read_the_user_on(client, event, make_user):
+    """Phones at the door scan with a browser session: one pooled connection per scan, not two."""
+    from sqlalchemy import event as sa_event
+
+    from tests.conftest import login
+
+    login(client, make_user("staff"))
+    page = client.get("/").get_data(as_text=True)
+    csrf = {"X-CSRFToken": page.split('name="csrf-token" content="')[1].split('"')[0]}
+    code = register_one(event, 1).code
+    taken = []
+
+    def checked_out(dbapi_connection, record, proxy):
+        taken.append(record)
+
+    sa_event.listen(db.engine, "checkout", checked_out)
+    try:
+        answer = scan(client, csrf, code)
+    finally:
+        sa_event.remove(db.engine, "checkout", checked_out)
+    assert answer.status_code == 200 and len(taken) == 1
+    assert db.session.scalar(select(func.count(CheckIn.id))) == 1
