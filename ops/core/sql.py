@@ -58,6 +58,7 @@ def without_transaction(session) -> bool:
 
 
 def runs_without_transaction(session) -> bool:
+    """Whether ``without_transaction`` took effect on this session."""
     return bool(session.info.get(AUTOCOMMIT))
 
 
@@ -67,8 +68,8 @@ class DriverStatement:
 
     SQLAlchemy's connection, execution context and result object cost a door scan more
     CPU than the statement itself; this skips them. The connection comes from the engine's
-    pool all the same (its limits and idle ping apply), and a connection found dead is
-    invalidated, as SQLAlchemy would. Parameters are passed to psycopg as they are: give
+    pool all the same (its limits and idle ping apply), or is one the request's session
+    already holds in autocommit; a connection found dead is invalidated, as SQLAlchemy would. Parameters are passed to psycopg as they are: give
     it values it adapts itself (str, int, datetime, None).
     """
 
@@ -108,7 +109,6 @@ class DriverStatement:
             raise
         finally:
             pooled.close()
-
 
     def _on(self, connection: Connection, params: dict) -> tuple | None:
         sql, literals = self.sql(connection.dialect)
