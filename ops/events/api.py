@@ -53,28 +53,13 @@ def change_event(slug: str):
     fields, changes, errors = event_changes(request.get_json(silent=True), {t.name for t in event.ticket_types})
     if errors:
         return jsonify(errors=errors), 422
-    promoted = 0
     try:
-        services.update_event(event, **fields)
-        by_name = {t.name: t for t in event.ticket_types}
-        for i, (kind, change) in enumerate(changes):
-            try:
-                if kind == "add":
-                    services.add_ticket_type(event, **change)
-                    continue
-                ticket_type = by_name[change.pop("name")]
-                promoted += len(services.change_ticket_type(
-                    ticket_type, capacity=change.get("capacity", ticket_type.capacity),
-                    waitlist=change.get("waitlist", ticket_type.waitlist),
-                    label_ko=change.get("label_ko"), label_en=change.get("label_en")))
-            except services.InvalidEvent as exc:
-                raise services.InvalidEvent({f"ticket_types.{i}.{k}": m for k, m in exc.errors.items()}) from None
-        db.session.flush()
+        promoted = services.change_event(event, fields, changes)
     except services.InvalidEvent as exc:
         db.session.rollback()
         return jsonify(errors=exc.errors), 422
     db.session.commit()
-    return jsonify({**_event_json(event), "promoted": promoted})
+    return jsonify({**_event_json(event), "promoted": len(promoted)})
 
 
 def _form_data(body: dict) -> MultiDict:

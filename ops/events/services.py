@@ -193,6 +193,29 @@ def change_ticket_type(ticket_type: TicketType, *, capacity: int | None, waitlis
     return _promote(ticket_type.id)
 
 
+def change_event(event: Event, fields: dict, ticket_types: list[tuple[str, dict]]) -> list[Registration]:
+    """Change an event's fields and its ticket types (``("change" | "add", arguments)`` by name, as
+    ``schemas.event_changes`` gives them); the registrations moved up from waiting lists. An
+    InvalidEvent names the ticket type (``ticket_types.<i>.<field>``); the caller rolls back."""
+    update_event(event, **fields)
+    by_name = {t.name: t for t in event.ticket_types}
+    promoted: list[Registration] = []
+    for i, (kind, change) in enumerate(ticket_types):
+        try:
+            if kind == "add":
+                add_ticket_type(event, **change)
+                continue
+            ticket_type = by_name[change["name"]]
+            promoted += change_ticket_type(
+                ticket_type, capacity=change.get("capacity", ticket_type.capacity),
+                waitlist=change.get("waitlist", ticket_type.waitlist),
+                label_ko=change.get("label_ko"), label_en=change.get("label_en"))
+        except InvalidEvent as exc:
+            raise InvalidEvent({f"ticket_types.{i}.{k}": m for k, m in exc.errors.items()}) from None
+    db.session.flush()
+    return promoted
+
+
 def add_session(event: Event, *, title_ko: str, day: date, title_en: str = "", starts_at: str = "",
                 room: str = "", capacity: int | None = None) -> EventSession:
     if day.isoformat() not in event.days:
