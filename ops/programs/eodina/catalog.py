@@ -57,6 +57,12 @@ def slot_text_ko(slot: str) -> str:
     return next(ko for code, _l_, ko in WEEKDAYS if code == day) + "요일 " + BLOCK_START[block]
 
 
+def slot_text_en(slot: str) -> str:
+    """'tue-am' → 'Tue 10:00' (for stored English sentences, which are written outside any request)."""
+    day, block = slot.split("-")
+    return f"{day.capitalize()} {BLOCK_START[block]}"
+
+
 def parse_slots(text: str | None) -> list[str]:
     """'월 오전, 수 오후' or 'mon-am wed-pm' → ['mon-am', 'wed-pm']; raise ValueError on a word it does not know."""
     out: list[str] = []

@@ -112,7 +112,11 @@ class ImportForm(FlaskForm):
         validators=[DataRequired(_l("Only people who consented may be imported."))])
 
 
-class RunMatchingForm(FlaskForm):
+class ActionForm(FlaskForm):
+    """A button that posts an action (only the CSRF token)."""
+
+
+class RunMatchingForm(ActionForm):
     pass
 
 

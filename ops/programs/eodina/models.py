@@ -77,6 +77,14 @@ class Learner(db.Model):
     completed_at: Mapped[datetime | None]
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Why the last matching run left this learner waiting (cleared when matched); see matching.WaitReason.
+    wait_reason: Mapped[str | None] = mapped_column(String(20), index=True)
+    wait_reason_ko: Mapped[str | None] = mapped_column(String(300))
+    wait_reason_en: Mapped[str | None] = mapped_column(String(300))
+    wait_checked_at: Mapped[datetime | None]
+    # A coordinator allowed a place outside the learner's living zone (생활권).
+    further_approved_at: Mapped[datetime | None]
+    further_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     person = relationship("Person", lazy="joined")
     preferred_center = relationship(Center)
@@ -103,6 +111,9 @@ class Match(db.Model):
     slot: Mapped[str] = mapped_column(String(10))
     reason_ko: Mapped[str] = mapped_column(String(300))
     reason_en: Mapped[str] = mapped_column(String(300))
+    # How near home (ops.people.adjacency.TIERS): district | adjacent | zone | further. NULL for
+    # matches made before tiers were kept in another district than the learner's.
+    tier: Mapped[str | None] = mapped_column(String(10), index=True)
     by_staff: Mapped[bool] = mapped_column(default=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -23,7 +23,7 @@ from ...people.districts import district_choices
 from ...people.phone import InvalidPhone
 from . import services
 from .catalog import SKILLS, SLOTS, TOPICS, slot_label
-from .forms import (AccountForm, CenterForm, ContentForm, ImportForm, InstructorApplicationForm,
+from .forms import (AccountForm, ActionForm, CenterForm, ContentForm, ImportForm, InstructorApplicationForm,
                     InstructorProfileForm, LearnerForm, LessonForm, OverrideForm, RunMatchingForm, StaffLearnerForm)
 from .models import Center, ImportJob, Instructor, LessonFeedback, LessonLog, Learner, Match, OnlineContent
 
@@ -45,10 +45,24 @@ def _status_label(status: str) -> str:
     return labels.get(status, status)
 
 
+def _tier_label(tier: str | None) -> str:
+    labels = {"district": _("Own district"), "adjacent": _("Adjacent district"),
+              "zone": _("Same living zone (생활권)"), "further": _("Further out (approved)")}
+    return labels.get(tier, "-") if tier else "-"
+
+
+def _wait_label(reason: str | None) -> str:
+    labels = {"no_times": _("No days or times given"), "no_instructor": _("No instructor within reach"),
+              "no_shared_time": _("No instructor nearby at the learner's times"),
+              "instructors_full": _("Instructors nearby are full"), "centers_full": _("Centers nearby are full"),
+              None: _("Not matched yet")}
+    return labels.get(reason, reason)
+
+
 @bp.app_context_processor
 def eodina_helpers():
     return {"eodina_status": _status_label, "slot_label": slot_label, "topic_label": lambda c: str(TOPICS.get(c, c)),
-            "skill_label": lambda c: str(SKILLS.get(c, c))}
+            "skill_label": lambda c: str(SKILLS.get(c, c)), "tier_label": _tier_label, "wait_label": _wait_label}
 
 
 _NOT_SENT = object()
@@ -225,15 +239,19 @@ def instructor_account(instructor_id: int):
 @role_required(*STAFF)
 def learners():
     district = request.args.get("district") or None
+    only_waiting = request.args.get("waiting") == "1"
     page = max(request.args.get("page", 1, type=int), 1)
     stmt = select(Learner).order_by(Learner.id.desc())
     if district:
         stmt = stmt.where(Learner.district == district)
+    if only_waiting:
+        stmt = stmt.where(Learner.completed_at.is_(None), ~select(Match.id).where(
+            Match.learner_id == Learner.id, Match.ended_at.is_(None)).exists())
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     rows = db.session.scalars(stmt.limit(PAGE).offset((page - 1) * PAGE)).all()
     live = services.live_matches_for(le.id for le in rows)
     return render_template("eodina/learners.html", learners=rows, live=live, total=total, page=page, per_page=PAGE,
-                           district=district, status_of=services.learner_status,
+                           district=district, only_waiting=only_waiting, status_of=services.learner_status,
                            district_options=district_choices(_locale()))
 
 
@@ -288,6 +306,17 @@ def learner(learner_id: int):
     form = OverrideForm(instructors=instructors_, centers=_active_centers())
     return render_template("eodina/learner.html", le=le, matches=matches, lessons=lessons, live=live, form=form,
                            status=services.learner_status(le, live))
+
+
+@bp.post("/learners/<int:learner_id>/further")
+@role_required(*STAFF)
+def learner_approve_further(learner_id: int):
+    le = db.session.get(Learner, learner_id) or abort(404)
+    if ActionForm().validate_on_submit():
+        services.approve_further(le, by_user=current_user)
+        db.session.commit()
+        flash(_("Approved: the next matching run may offer a center further away."), "success")
+    return redirect(url_for("eodina.learner", learner_id=le.id))
 
 
 @bp.post("/learners/<int:learner_id>/override")
@@ -352,7 +381,12 @@ def matching():
         Learner.completed_at.is_(None),
         ~select(Match.id).where(Match.learner_id == Learner.id, Match.ended_at.is_(None)).exists()))
     live = db.session.scalar(select(func.count(Match.id)).where(Match.ended_at.is_(None)))
-    return render_template("eodina/matching.html", waiting=waiting, live=live, form=RunMatchingForm())
+    tiers = db.session.execute(select(Match.tier, func.count(Match.id)).where(Match.ended_at.is_(None))
+                               .group_by(Match.tier)).all()
+    order = {t: i for i, t in enumerate(("district", "adjacent", "zone", "further"))}
+    return render_template("eodina/matching.html", waiting=waiting, live=live, form=RunMatchingForm(),
+                           tiers=sorted(tiers, key=lambda r: order.get(r[0], 9)),
+                           reasons=services.waiting_by_reason())
 
 
 @bp.post("/matching/run")

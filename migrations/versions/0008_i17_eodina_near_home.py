@@ -1,0 +1,53 @@
+"""eodina near home: the tier of each match, why each learner waits, approval to go further out
+
+Revision ID: 0008_i17
+Revises: 0007_notify_kpi
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0008_i17'
+down_revision = '0007_notify_kpi'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('eodina_learners', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('wait_reason', sa.String(length=20), nullable=True))
+        batch_op.add_column(sa.Column('wait_reason_ko', sa.String(length=300), nullable=True))
+        batch_op.add_column(sa.Column('wait_reason_en', sa.String(length=300), nullable=True))
+        batch_op.add_column(sa.Column('wait_checked_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('further_approved_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('further_approved_by_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_eodina_learners_wait_reason'), ['wait_reason'], unique=False)
+        batch_op.create_foreign_key(batch_op.f('fk_eodina_learners_further_approved_by_id_users'), 'users', ['further_approved_by_id'], ['id'], ondelete='SET NULL')
+
+    with op.batch_alter_table('eodina_matches', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('tier', sa.String(length=10), nullable=True))
+        batch_op.create_index(batch_op.f('ix_eodina_matches_tier'), ['tier'], unique=False)
+    # Matches made before tiers were kept: those in the learner's own district are known to be so;
+    # the others stay NULL (shown as "-") rather than guessed.
+    op.execute("UPDATE eodina_matches SET tier = 'district' WHERE tier IS NULL AND EXISTS ("
+               "SELECT 1 FROM eodina_centers c JOIN eodina_learners l ON l.id = eodina_matches.learner_id "
+               "WHERE c.id = eodina_matches.center_id AND c.district = l.district)")
+
+
+
+def downgrade():
+    with op.batch_alter_table('eodina_matches', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_eodina_matches_tier'))
+        batch_op.drop_column('tier')
+
+    with op.batch_alter_table('eodina_learners', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_eodina_learners_further_approved_by_id_users'), type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_eodina_learners_wait_reason'))
+        batch_op.drop_column('further_approved_by_id')
+        batch_op.drop_column('further_approved_at')
+        batch_op.drop_column('wait_checked_at')
+        batch_op.drop_column('wait_reason_en')
+        batch_op.drop_column('wait_reason_ko')
+        batch_op.drop_column('wait_reason')
+
