@@ -145,6 +145,7 @@ def check_and_report(db, seconds: float) -> list[str]:
     teaching = defaultdict(set)  # (center, slot) → instructors
     where = defaultdict(set)  # (instructor, slot) → centers
     tiers = Counter()
+    bad_tier, bad_slot = [], []
     for m in matches:
         learner, ins, center = learners[m.learner_id], instructors[m.instructor_id], centers[m.center_id]
         teaching[(m.center_id, m.slot)].add(m.instructor_id)
@@ -152,9 +153,14 @@ def check_and_report(db, seconds: float) -> list[str]:
         tier = tier_between(learner.district, center.district)
         tiers[tier] += 1
         if m.tier != tier:
-            wrong.append(f"match {m.id} stored tier {m.tier!r}, its districts give {tier!r}")
+            bad_tier.append(f"match {m.id} stored {m.tier!r}, its districts give {tier!r}")
         if m.slot not in SLOTS or m.slot not in learner.availability or m.slot not in ins.availability:
-            wrong.append(f"match {m.id} in slot {m.slot} that the learner and the instructor did not both give")
+            bad_slot.append(f"match {m.id} in {m.slot}")
+    if bad_tier:
+        wrong.append(f"{len(bad_tier)} match(es) with a wrong or missing tier (e.g. {'; '.join(bad_tier[:2])})")
+    if bad_slot:
+        wrong.append(f"{len(bad_slot)} match(es) in a slot the learner and the instructor did not both give "
+                     f"(e.g. {'; '.join(bad_slot[:2])})")
     wrong += [f"instructor {i} has {n} learners, more than their maximum {instructors[i].max_learners}"
               for i, n in load.items() if n > instructors[i].max_learners]
     wrong += [f"center {c} holds {len(ids)} instructors in {slot}, capacity {centers[c].capacity}"

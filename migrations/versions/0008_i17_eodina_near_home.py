@@ -1,4 +1,5 @@
-"""eodina near home: the tier of each match, why each learner waits, approval to go further out
+"""eodina: near home (match tiers, waiting reasons, approval to go further out), flags of learners
+slipping away with center coordinators, call-back requests and family contacts
 
 Revision ID: 0008_i17
 Revises: 0007_notify_kpi
@@ -15,6 +16,35 @@ depends_on = None
 
 
 def upgrade():
+    op.create_table('eodina_flags',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('learner_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('evidence_on', sa.Date(), nullable=False),
+    sa.Column('reason_ko', sa.String(length=300), nullable=False),
+    sa.Column('reason_en', sa.String(length=300), nullable=False),
+    sa.Column('center_id', sa.Integer(), nullable=True),
+    sa.Column('raised_on', sa.Date(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('digested_at', sa.DateTime(), nullable=True),
+    sa.Column('closed_at', sa.DateTime(), nullable=True),
+    sa.Column('closed_by_id', sa.Integer(), nullable=True),
+    sa.Column('action', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['center_id'], ['eodina_centers.id'], name=op.f('fk_eodina_flags_center_id_eodina_centers'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['closed_by_id'], ['users.id'], name=op.f('fk_eodina_flags_closed_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['learner_id'], ['eodina_learners.id'], name=op.f('fk_eodina_flags_learner_id_eodina_learners'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_eodina_flags')),
+    sa.UniqueConstraint('learner_id', 'kind', 'evidence_on', name='uq_eodina_flags_evidence')
+    )
+    with op.batch_alter_table('eodina_flags', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_eodina_flags_learner_id'), ['learner_id'], unique=False)
+        batch_op.create_index('ix_eodina_flags_open', ['closed_at', 'center_id'], unique=False)
+
+    with op.batch_alter_table('eodina_centers', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('coordinator_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_eodina_centers_coordinator_id'), ['coordinator_id'], unique=False)
+        batch_op.create_foreign_key(batch_op.f('fk_eodina_centers_coordinator_id_users'), 'users', ['coordinator_id'], ['id'], ondelete='SET NULL')
+
     with op.batch_alter_table('eodina_learners', schema=None) as batch_op:
         batch_op.add_column(sa.Column('wait_reason', sa.String(length=20), nullable=True))
         batch_op.add_column(sa.Column('wait_reason_ko', sa.String(length=300), nullable=True))
@@ -51,3 +81,13 @@ def downgrade():
         batch_op.drop_column('wait_reason_ko')
         batch_op.drop_column('wait_reason')
 
+    with op.batch_alter_table('eodina_centers', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_eodina_centers_coordinator_id_users'), type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_eodina_centers_coordinator_id'))
+        batch_op.drop_column('coordinator_id')
+
+    with op.batch_alter_table('eodina_flags', schema=None) as batch_op:
+        batch_op.drop_index('ix_eodina_flags_open')
+        batch_op.drop_index(batch_op.f('ix_eodina_flags_learner_id'))
+
+    op.drop_table('eodina_flags')

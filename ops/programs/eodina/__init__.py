@@ -11,7 +11,7 @@ def init_app(app) -> None:
     from ...core.demo import register_seeder
     from ...core.nav import Tile, register_tile
     from ...extensions import csrf
-    from . import api, kpi, models, reminders, tasks, views  # noqa: F401 (tables, metrics, reminders, tasks)
+    from . import api, followup, kpi, models, reminders, tasks, views  # noqa: F401 (tables, metrics, reminders, tasks)
     from .cli import match
     from .demo import seed_demo
 

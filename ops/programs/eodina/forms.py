@@ -44,10 +44,18 @@ class CenterForm(FlaskForm):
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=20)])
     opened_on = DateField(_l("Opened on"), validators=[Optional()])
     active = BooleanField(_l("In operation"), default=True)
+    coordinator_id = SelectField(_l("Coordinator (gets the weekly list of learners to check on)"), coerce=int,
+                              default=0)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, staff=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.district.choices = _districts()
+        self.coordinator_id.choices = [(0, "-")] + [(u.id, f"{u.name} ({u.email})") for u in staff]
+
+
+class CloseFlagForm(FlaskForm):
+    action = TextAreaField(_l("What was done"), validators=[
+        DataRequired(_l("Please say what was done, e.g. who called and what the learner said.")), Length(max=2000)])
 
 
 class InstructorApplicationForm(PersonFieldsMixin, FlaskForm):

@@ -30,7 +30,11 @@ class Center(db.Model):
     phone: Mapped[str | None] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(default=True)
     opened_on: Mapped[date | None]
+    # The staff member who follows up this center's learners (gets the weekly digest of flags).
+    coordinator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    coordinator = relationship("User")
 
 
 class Instructor(db.Model):
@@ -122,6 +126,35 @@ class Match(db.Model):
 
     learner = relationship(Learner)
     instructor = relationship(Instructor)
+    center = relationship(Center)
+
+
+class LearnerFlag(db.Model):
+    """A learner who may be slipping away (absent twice in a row, or no lesson for weeks while matched).
+
+    ``evidence_on`` is the date the flag rests on (the second absence, or the day the quiet spell
+    started); the same evidence is flagged once (unique), new evidence raises a new flag.
+    """
+
+    __tablename__ = "eodina_flags"
+    __table_args__ = (UniqueConstraint("learner_id", "kind", "evidence_on", name="uq_eodina_flags_evidence"),
+                      Index("ix_eodina_flags_open", "closed_at", "center_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("eodina_learners.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # absent_twice | no_lesson
+    evidence_on: Mapped[date]
+    reason_ko: Mapped[str] = mapped_column(String(300))
+    reason_en: Mapped[str] = mapped_column(String(300))
+    center_id: Mapped[int | None] = mapped_column(ForeignKey("eodina_centers.id", ondelete="SET NULL"))
+    raised_on: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    digested_at: Mapped[datetime | None]  # sent in a coordinator's weekly digest
+    closed_at: Mapped[datetime | None]
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str | None] = mapped_column(Text)  # what was done, in the coordinator's words
+
+    learner = relationship(Learner)
     center = relationship(Center)
 
 

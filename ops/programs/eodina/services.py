@@ -65,7 +65,7 @@ def _known(values, allowed, field: str) -> list[str]:
 
 def save_center(center: Center | None, *, name: str, district: str, address: str, opening_hours: str = "",
                 capacity: int = 2, phone: str | None = None, opened_on: date | None = None,
-                active: bool = True) -> Center:
+                active: bool = True, coordinator_id: int | None = None) -> Center:
     """Add a center or change one."""
     if district not in BY_CODE:
         raise InvalidChoice("district")
@@ -77,6 +77,9 @@ def save_center(center: Center | None, *, name: str, district: str, address: str
     center.name, center.district, center.address = name.strip(), district, address.strip()
     center.opening_hours, center.capacity, center.phone = opening_hours.strip(), capacity, phone or None
     center.opened_on, center.active = opened_on, active
+    if coordinator_id is not None and db.session.get(User, coordinator_id) is None:
+        raise InvalidChoice("coordinator_id")
+    center.coordinator_id = coordinator_id
     db.session.flush()
     return center
 

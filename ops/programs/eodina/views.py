@@ -23,9 +23,10 @@ from ...people.districts import district_choices
 from ...people.phone import InvalidPhone
 from . import services
 from .catalog import SKILLS, SLOTS, TOPICS, slot_label
-from .forms import (AccountForm, ActionForm, CenterForm, ContentForm, ImportForm, InstructorApplicationForm,
+from .forms import (AccountForm, ActionForm, CloseFlagForm, CenterForm, ContentForm, ImportForm, InstructorApplicationForm,
                     InstructorProfileForm, LearnerForm, LessonForm, OverrideForm, RunMatchingForm, StaffLearnerForm)
-from .models import Center, ImportJob, Instructor, LessonFeedback, LessonLog, Learner, Match, OnlineContent
+from .models import (Center, ImportJob, Instructor, LearnerFlag, LessonFeedback, LessonLog, Learner, Match,
+                     OnlineContent)
 
 bp = Blueprint("eodina", __name__, url_prefix="/eodina", template_folder="templates", static_folder="static",
                static_url_path="/static")
@@ -123,15 +124,23 @@ def center_edit(center_id: int | None = None):
     center = None
     if center_id is not None:
         center = db.session.get(Center, center_id) or abort(404)
-    form = CenterForm(obj=center)
+    form = CenterForm(obj=center, staff=_staff_users())
     if form.validate_on_submit():
         services.save_center(center, name=form.name.data, district=form.district.data, address=form.address.data,
                              opening_hours=form.opening_hours.data or "", capacity=form.capacity.data,
-                             phone=form.phone.data, opened_on=form.opened_on.data, active=bool(form.active.data))
+                             phone=form.phone.data, opened_on=form.opened_on.data, active=bool(form.active.data),
+                             coordinator_id=form.coordinator_id.data or None)
         db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("eodina.centers"))
     return render_template("eodina/center_form.html", form=form, center=center), 422 if form.errors else 200
+
+
+def _staff_users():
+    from ...accounts.models import User
+
+    return db.session.scalars(select(User).where(User.role.in_([str(r) for r in STAFF]), User.active.is_(True))
+                              .order_by(User.name)).all()
 
 
 @bp.post("/centers/<int:center_id>/close")
@@ -304,8 +313,10 @@ def learner(learner_id: int):
     instructors_ = db.session.scalars(select(Instructor).where(Instructor.status == "active")
                                       .order_by(Instructor.id)).all()
     form = OverrideForm(instructors=instructors_, centers=_active_centers())
+    flags_ = db.session.scalars(select(LearnerFlag).where(LearnerFlag.learner_id == le.id)
+                                .order_by(LearnerFlag.raised_on.desc(), LearnerFlag.id.desc())).all()
     return render_template("eodina/learner.html", le=le, matches=matches, lessons=lessons, live=live, form=form,
-                           status=services.learner_status(le, live))
+                           status=services.learner_status(le, live), flags=flags_)
 
 
 @bp.post("/learners/<int:learner_id>/further")
@@ -412,6 +423,44 @@ def oversight():
     today = seoul_today()
     return render_template("eodina/oversight.html", idle=services.idle_instructors(today),
                            untaught=services.untaught_learners(), today=today)
+
+
+@bp.get("/flags")
+@role_required(*STAFF)
+def flags():
+    """Learners who may be slipping away: open flags (mine first), each closed with what was done."""
+    from .followup import QUIET_DAYS, open_flags
+
+    mine_only = request.args.get("mine") == "1"
+    mine = set(db.session.scalars(select(Center.id).where(Center.coordinator_id == current_user.id)))
+    rows = open_flags(mine if mine_only else None)
+    rows.sort(key=lambda f: (f.center_id not in mine, f.raised_on, f.id))
+    closed = db.session.scalars(select(LearnerFlag).where(LearnerFlag.closed_at.is_not(None))
+                                .order_by(LearnerFlag.closed_at.desc()).limit(20)).all()
+    return render_template("eodina/flags.html", flags=rows, closed=closed, mine=mine, mine_only=mine_only,
+                           quiet_days=QUIET_DAYS, form=CloseFlagForm())
+
+
+@bp.post("/flags/<int:flag_id>/close")
+@role_required(*STAFF)
+def flag_close(flag_id: int):
+    from .followup import QUIET_DAYS, close_flag, open_flags
+
+    flag = db.session.get(LearnerFlag, flag_id) or abort(404)
+    form = CloseFlagForm()
+    if form.validate_on_submit():
+        try:
+            close_flag(flag, action=form.action.data, by_user=current_user)
+        except services.InvalidTransition:
+            db.session.rollback()
+            flash(_("Someone closed this flag a moment ago."), "info")
+        else:
+            db.session.commit()
+            flash(_("Closed. Thank you for following up."), "success")
+        return redirect(url_for("eodina.flags"))
+    mine = set(db.session.scalars(select(Center.id).where(Center.coordinator_id == current_user.id)))
+    return render_template("eodina/flags.html", flags=open_flags(), closed=[], mine=mine, mine_only=False,
+                           quiet_days=QUIET_DAYS, form=form, failed_id=flag.id), 422
 
 
 def _month_arg() -> str:
