@@ -106,31 +106,11 @@ def test_flags_at_a_center_without_coordinator_go_to_the_managers(matched, make_
 
 @pytest.mark.pg
 def test_two_sweeps_at_once_raise_each_flag_once(pg_app):
-    import threading
+    from tests.programs.eodina.test_concurrency_pg import _race, _setup
 
-    c = services.save_center(None, name="종로센터", district="jongno", address="a", capacity=2)
-    ins = services.register_instructor(name="김강사", phone="010-3000-0009", district="jongno")
-    for step in ("selected", "trained", "active"):
-        services.move_instructor(ins, step)
-    services.update_instructor(ins, districts=["jongno"], center_ids=[c.id], availability=["mon-am"],
-                               topics=["kiosk"], max_learners=5)
-    services.register_learner(name="학생", phone="010-4000-0099", district="jongno", availability=["mon-am"],
-                              consent=True)
+    _setup(learners=1, max_learners=5)
     services.run_matching()
     db.session.commit()
     _backdate_match(30)
-    barrier = threading.Barrier(2)
-
-    def sweep():
-        with pg_app.app_context():
-            barrier.wait()
-            followup.flag_lost_learners(seoul_today())
-            db.session.commit()
-            db.session.remove()
-
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    assert _race(pg_app, lambda: followup.flag_lost_learners(seoul_today())) == []
     assert db.session.scalar(select(func.count(LearnerFlag.id))) == 1
