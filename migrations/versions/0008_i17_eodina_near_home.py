@@ -16,6 +16,26 @@ depends_on = None
 
 
 def upgrade():
+    op.create_table('eodina_callbacks',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('source', sa.String(length=20), nullable=False),
+    sa.Column('note', sa.String(length=300), nullable=True),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('notes', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('last_attempt_at', sa.DateTime(), nullable=True),
+    sa.Column('done_at', sa.DateTime(), nullable=True),
+    sa.Column('handled_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['handled_by_id'], ['users.id'], name=op.f('fk_eodina_callbacks_handled_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_eodina_callbacks_person_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_eodina_callbacks'))
+    )
+    with op.batch_alter_table('eodina_callbacks', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_eodina_callbacks_status'), ['status'], unique=False)
+        batch_op.create_index('uq_eodina_callbacks_open', ['person_id'], unique=True, sqlite_where=sa.text('done_at IS NULL'), postgresql_where=sa.text('done_at IS NULL'))
+
     op.create_table('eodina_flags',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('learner_id', sa.Integer(), nullable=False),
@@ -52,7 +72,10 @@ def upgrade():
         batch_op.add_column(sa.Column('wait_checked_at', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('further_approved_at', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('further_approved_by_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('family_person_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('family_relation', sa.String(length=20), nullable=True))
         batch_op.create_index(batch_op.f('ix_eodina_learners_wait_reason'), ['wait_reason'], unique=False)
+        batch_op.create_foreign_key(batch_op.f('fk_eodina_learners_family_person_id_people'), 'people', ['family_person_id'], ['id'], ondelete='SET NULL')
         batch_op.create_foreign_key(batch_op.f('fk_eodina_learners_further_approved_by_id_users'), 'users', ['further_approved_by_id'], ['id'], ondelete='SET NULL')
 
     with op.batch_alter_table('eodina_matches', schema=None) as batch_op:
@@ -73,7 +96,10 @@ def downgrade():
 
     with op.batch_alter_table('eodina_learners', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_eodina_learners_further_approved_by_id_users'), type_='foreignkey')
+        batch_op.drop_constraint(batch_op.f('fk_eodina_learners_family_person_id_people'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_eodina_learners_wait_reason'))
+        batch_op.drop_column('family_relation')
+        batch_op.drop_column('family_person_id')
         batch_op.drop_column('further_approved_by_id')
         batch_op.drop_column('further_approved_at')
         batch_op.drop_column('wait_checked_at')
@@ -91,3 +117,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_eodina_flags_learner_id'))
 
     op.drop_table('eodina_flags')
+    with op.batch_alter_table('eodina_callbacks', schema=None) as batch_op:
+        batch_op.drop_index('uq_eodina_callbacks_open', sqlite_where=sa.text('done_at IS NULL'), postgresql_where=sa.text('done_at IS NULL'))
+        batch_op.drop_index(batch_op.f('ix_eodina_callbacks_status'))
+
+    op.drop_table('eodina_callbacks')

@@ -16,6 +16,8 @@ def init_app(app) -> None:
     from .demo import seed_demo
 
     app.config.setdefault("EODINA_COURSE_LESSONS", int(os.environ.get("OPS_EODINA_COURSE_LESSONS", "8")))
+    # The programme's phone line for people without the internet (on every citizen page and text).
+    app.config.setdefault("EODINA_HELPLINE", os.environ.get("OPS_EODINA_HELPLINE", "02-120"))
     app.register_blueprint(views.bp)
     csrf.exempt(api.bp)
     app.register_blueprint(api.bp)

@@ -89,8 +89,12 @@ class Learner(db.Model):
     # A coordinator allowed a place outside the learner's living zone (생활권).
     further_approved_at: Mapped[datetime | None]
     further_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The family member who signed the learner up (with their own recorded consent), to reach them too.
+    family_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    family_relation: Mapped[str | None] = mapped_column(String(20))
 
-    person = relationship("Person", lazy="joined")
+    person = relationship("Person", lazy="joined", foreign_keys=[person_id])
+    family_person = relationship("Person", foreign_keys=[family_person_id])
     preferred_center = relationship(Center)
 
 
@@ -156,6 +160,31 @@ class LearnerFlag(db.Model):
 
     learner = relationship(Learner)
     center = relationship(Center)
+
+
+class CallbackRequest(db.Model):
+    """Someone without the internet asked to be called back: staff work through the list.
+
+    At most one open request per person (partial unique index): asking twice is one call.
+    """
+
+    __tablename__ = "eodina_callbacks"
+    __table_args__ = (Index("uq_eodina_callbacks_open", "person_id", unique=True,
+                            sqlite_where=text("done_at IS NULL"), postgresql_where=text("done_at IS NULL")),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(20), default="join")  # the page it came from
+    note: Mapped[str | None] = mapped_column(String(300))  # what about, or when best to call
+    status: Mapped[str] = mapped_column(String(10), default="to_call", index=True)  # to_call | no_answer | done
+    attempts: Mapped[int] = mapped_column(default=0)
+    notes: Mapped[str | None] = mapped_column(Text)  # each call, dated and signed
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_attempt_at: Mapped[datetime | None]
+    done_at: Mapped[datetime | None]
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    person = relationship("Person", lazy="joined")
 
 
 class LessonLog(db.Model):

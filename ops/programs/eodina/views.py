@@ -23,8 +23,9 @@ from ...people.districts import district_choices
 from ...people.phone import InvalidPhone
 from . import services
 from .catalog import SKILLS, SLOTS, TOPICS, slot_label
-from .forms import (AccountForm, ActionForm, CloseFlagForm, CenterForm, ContentForm, ImportForm, InstructorApplicationForm,
-                    InstructorProfileForm, LearnerForm, LessonForm, OverrideForm, RunMatchingForm, StaffLearnerForm)
+from .forms import (RELATION_LABELS, AccountForm, ActionForm, CallbackForm, CallOutcomeForm, CenterForm, CloseFlagForm,
+                    ContentForm, ImportForm, InstructorApplicationForm, InstructorProfileForm, LearnerSignUpForm,
+                    LessonForm, OverrideForm, RunMatchingForm, StaffLearnerForm)
 from .models import (Center, ImportJob, Instructor, LearnerFlag, LessonFeedback, LessonLog, Learner, Match,
                      OnlineContent)
 
@@ -60,10 +61,16 @@ def _wait_label(reason: str | None) -> str:
     return labels.get(reason, reason)
 
 
+def _call_status(status: str) -> str:
+    return {"to_call": _("To call"), "no_answer": _("No answer"), "done": _("Done")}.get(status, status)
+
+
 @bp.app_context_processor
 def eodina_helpers():
     return {"eodina_status": _status_label, "slot_label": slot_label, "topic_label": lambda c: str(TOPICS.get(c, c)),
-            "skill_label": lambda c: str(SKILLS.get(c, c)), "tier_label": _tier_label, "wait_label": _wait_label}
+            "skill_label": lambda c: str(SKILLS.get(c, c)), "tier_label": _tier_label, "wait_label": _wait_label,
+            "eodina_helpline": current_app.config.get("EODINA_HELPLINE", ""),
+            "relation_label": lambda c: str(RELATION_LABELS.get(c, c or "-")), "call_status": _call_status}
 
 
 _NOT_SENT = object()
@@ -81,6 +88,18 @@ def _submit(form, action):
         return _NOT_SENT, 422
     db.session.commit()
     return result, 200
+
+
+def _once(action, *, raced: str, done: str) -> None:
+    """Run a conditional state change; if another user got there first, say so and change nothing."""
+    try:
+        action()
+    except services.InvalidTransition:
+        db.session.rollback()
+        flash(raced, "info")
+    else:
+        db.session.commit()
+        flash(done, "success")
 
 
 def _choice_error(form, exc: services.InvalidChoice) -> None:
@@ -270,12 +289,20 @@ def _active_centers():
 
 
 def _save_learner(form, source: str, by_user):
+    """The learner, and the family member who signed them up when there is one."""
+    from .outreach import add_family_contact
+
     try:
-        return services.register_learner(
+        learner, created = services.register_learner(
             name=form.name.data, phone=form.phone.data, district=form.district.data, birth_year=form.birth_year.data,
             preferred_center_id=form.preferred_center.data, availability=form.availability.data,
             topics=form.topics.data, consent=bool(form.consent_collection.data),
             sms_consent=bool(form.consent_sms.data), source=source, by_user=by_user)
+        if form.family_given():
+            add_family_contact(learner, name=form.family_name.data, phone=form.family_phone.data,
+                               relation=form.family_relation.data, consent=bool(form.family_consent.data),
+                               by_user=by_user)
+        return learner, created
     except services.InvalidChoice as exc:
         db.session.rollback()
         _choice_error(form, exc)
@@ -290,7 +317,7 @@ def _save_learner(form, source: str, by_user):
 def learner_new():
     """Staff register a learner who called, reading the consent notice to them."""
     form = StaffLearnerForm(centers=_active_centers())
-    if form.validate_on_submit():
+    if form.validate_on_submit() & form.validate_family(required=form.registered_by.data == "family"):
         learner, created = _save_learner(form, form.registered_by.data, current_user)
         if learner is not None:
             db.session.commit()
@@ -449,14 +476,8 @@ def flag_close(flag_id: int):
     flag = db.session.get(LearnerFlag, flag_id) or abort(404)
     form = CloseFlagForm()
     if form.validate_on_submit():
-        try:
-            close_flag(flag, action=form.action.data, by_user=current_user)
-        except services.InvalidTransition:
-            db.session.rollback()
-            flash(_("Someone closed this flag a moment ago."), "info")
-        else:
-            db.session.commit()
-            flash(_("Closed. Thank you for following up."), "success")
+        _once(lambda: close_flag(flag, action=form.action.data, by_user=current_user),
+              raced=_("Someone closed this flag a moment ago."), done=_("Closed. Thank you for following up."))
         return redirect(url_for("eodina.flags"))
     mine = set(db.session.scalars(select(Center.id).where(Center.coordinator_id == current_user.id)))
     return render_template("eodina/flags.html", flags=open_flags(), closed=[], mine=mine, mine_only=False,
@@ -587,9 +608,9 @@ def my_feedback(lesson_id: int):
 
 @bp.route("/join", methods=["GET", "POST"])
 def join():
-    form = LearnerForm(centers=_active_centers())
-    if form.validate_on_submit():
-        learner, _created = _save_learner(form, "web", None)
+    form = LearnerSignUpForm(centers=_active_centers())
+    if form.validate_on_submit() & form.validate_family(required=False):
+        learner, _created = _save_learner(form, "family" if form.family_given() else "web", None)
         if learner is not None:
             db.session.commit()
             return redirect(url_for("eodina.joined"))
@@ -600,6 +621,54 @@ def join():
 @bp.get("/join/thanks")
 def joined():
     return render_template("eodina/joined.html")
+
+
+@bp.route("/callback", methods=["GET", "POST"])
+def callback():
+    """'Call me back': for people who would rather talk than fill in a form."""
+    from .outreach import request_callback
+
+    form = CallbackForm()
+    if request.method == "GET":
+        form.source.data = request.args.get("from", "join")
+    if form.validate_on_submit():
+        request_callback(name=form.name.data, phone=form.phone.data, consent=bool(form.consent_collection.data),
+                         source=form.source.data, note=form.note.data or "")
+        db.session.commit()
+        return redirect(url_for("eodina.callback_thanks"))
+    return render_template("eodina/callback.html", form=form, notices=NOTICES), \
+        422 if request.method == "POST" else 200
+
+
+@bp.get("/callback/thanks")
+def callback_thanks():
+    return render_template("eodina/callback_thanks.html")
+
+
+@bp.get("/callbacks")
+@role_required(*STAFF)
+def callbacks():
+    from .outreach import callbacks as call_list
+
+    show_done = request.args.get("done") == "1"
+    return render_template("eodina/callbacks.html", rows=call_list(open_only=not show_done), show_done=show_done,
+                           form=CallOutcomeForm())
+
+
+@bp.post("/callbacks/<int:request_id>/call")
+@role_required(*STAFF)
+def callback_call(request_id: int):
+    from .models import CallbackRequest
+    from .outreach import record_call
+
+    row = db.session.get(CallbackRequest, request_id) or abort(404)
+    form = CallOutcomeForm()
+    if not form.validate_on_submit():
+        flash(_("Please choose how the call went."), "error")
+        return redirect(url_for("eodina.callbacks") + f"#callback-{row.id}")
+    _once(lambda: record_call(row, outcome=form.outcome.data, note=form.note.data or "", by_user=current_user),
+          raced=_("Someone finished this call a moment ago."), done=_("Saved."))
+    return redirect(url_for("eodina.callbacks"))
 
 
 @bp.route("/f/<code>", methods=["GET", "POST"])
