@@ -178,9 +178,18 @@ def center_close(center_id: int):
 @role_required(*STAFF)
 def instructors():
     status = request.args.get("status") or None
+    district = request.args.get("district") or None
     stmt = select(Instructor).order_by(Instructor.status, Instructor.id)
     if status in services.PIPELINE:
         stmt = stmt.where(Instructor.status == status)
+    elif status == "ahead":  # applicants not yet teaching (from the shortage view)
+        from .reports import PIPELINE_AHEAD
+
+        stmt = stmt.where(Instructor.status.in_(PIPELINE_AHEAD))
+    if district:
+        from ...people.models import Person
+
+        stmt = stmt.join(Person, Person.id == Instructor.person_id).where(Person.district == district)
     rows = db.session.scalars(stmt).all()
     loads = dict(db.session.execute(select(Match.instructor_id, func.count(Match.id))
                                     .where(Match.ended_at.is_(None)).group_by(Match.instructor_id)).all())
@@ -504,6 +513,24 @@ def reports():
     districts, centers_ = district_and_center_progress(_locale())
     return render_template("eodina/reports.html", month=month, rows=instructor_month(month), districts=districts,
                            centers=centers_)
+
+
+@bp.get("/shortage")
+@role_required(*STAFF)
+def shortage():
+    from .reports import shortage_by_district
+
+    return render_template("eodina/shortage.html", rows=shortage_by_district(_locale()))
+
+
+@bp.get("/shortage.xlsx")
+@role_required(*STAFF)
+def shortage_export():
+    from .reports import shortage_xlsx
+
+    return Response(shortage_xlsx(_locale()),
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": 'attachment; filename="eodina-where-to-recruit.xlsx"'})
 
 
 @bp.get("/reports.xlsx")
