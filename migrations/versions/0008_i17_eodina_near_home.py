@@ -1,5 +1,5 @@
 """eodina: near home (match tiers, waiting reasons, approval to go further out), flags of learners
-slipping away with center coordinators, call-back requests and family contacts
+slipping away with center coordinators, call-back requests and family contacts, digital-skills checks
 
 Revision ID: 0008_i17
 Revises: 0007_notify_kpi
@@ -60,6 +60,25 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_eodina_flags_learner_id'), ['learner_id'], unique=False)
         batch_op.create_index('ix_eodina_flags_open', ['closed_at', 'center_id'], unique=False)
 
+    op.create_table('eodina_skill_checks',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('learner_id', sa.Integer(), nullable=False),
+    sa.Column('stage', sa.String(length=12), nullable=False),
+    sa.Column('tasks', sa.JSON(), nullable=False),
+    sa.Column('score', sa.Integer(), nullable=False),
+    sa.Column('checked_on', sa.Date(), nullable=False),
+    sa.Column('instructor_id', sa.Integer(), nullable=True),
+    sa.Column('center_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['center_id'], ['eodina_centers.id'], name=op.f('fk_eodina_skill_checks_center_id_eodina_centers'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['instructor_id'], ['eodina_instructors.id'], name=op.f('fk_eodina_skill_checks_instructor_id_eodina_instructors'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['learner_id'], ['eodina_learners.id'], name=op.f('fk_eodina_skill_checks_learner_id_eodina_learners'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_eodina_skill_checks')),
+    sa.UniqueConstraint('learner_id', 'stage', name='uq_eodina_skill_checks_stage')
+    )
+    with op.batch_alter_table('eodina_skill_checks', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_eodina_skill_checks_checked_on'), ['checked_on'], unique=False)
+
     with op.batch_alter_table('eodina_centers', schema=None) as batch_op:
         batch_op.add_column(sa.Column('coordinator_id', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_eodina_centers_coordinator_id'), ['coordinator_id'], unique=False)
@@ -75,8 +94,8 @@ def upgrade():
         batch_op.add_column(sa.Column('family_person_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('family_relation', sa.String(length=20), nullable=True))
         batch_op.create_index(batch_op.f('ix_eodina_learners_wait_reason'), ['wait_reason'], unique=False)
-        batch_op.create_foreign_key(batch_op.f('fk_eodina_learners_family_person_id_people'), 'people', ['family_person_id'], ['id'], ondelete='SET NULL')
         batch_op.create_foreign_key(batch_op.f('fk_eodina_learners_further_approved_by_id_users'), 'users', ['further_approved_by_id'], ['id'], ondelete='SET NULL')
+        batch_op.create_foreign_key(batch_op.f('fk_eodina_learners_family_person_id_people'), 'people', ['family_person_id'], ['id'], ondelete='SET NULL')
 
     with op.batch_alter_table('eodina_matches', schema=None) as batch_op:
         batch_op.add_column(sa.Column('tier', sa.String(length=10), nullable=True))
@@ -95,8 +114,8 @@ def downgrade():
         batch_op.drop_column('tier')
 
     with op.batch_alter_table('eodina_learners', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('fk_eodina_learners_further_approved_by_id_users'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('fk_eodina_learners_family_person_id_people'), type_='foreignkey')
+        batch_op.drop_constraint(batch_op.f('fk_eodina_learners_further_approved_by_id_users'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_eodina_learners_wait_reason'))
         batch_op.drop_column('family_relation')
         batch_op.drop_column('family_person_id')
@@ -112,6 +131,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_eodina_centers_coordinator_id'))
         batch_op.drop_column('coordinator_id')
 
+    with op.batch_alter_table('eodina_skill_checks', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_eodina_skill_checks_checked_on'))
+
+    op.drop_table('eodina_skill_checks')
     with op.batch_alter_table('eodina_flags', schema=None) as batch_op:
         batch_op.drop_index('ix_eodina_flags_open')
         batch_op.drop_index(batch_op.f('ix_eodina_flags_learner_id'))

@@ -197,6 +197,20 @@ class OverrideForm(FlaskForm):
         self.slot.choices = _slot_choices()
 
 
+class SkillCheckForm(FlaskForm):
+    stage = RadioField(_l("When"), choices=[("intake", _l("At the start (intake)")),
+                                            ("completion", _l("At the end of the course"))],
+                       validators=[DataRequired(_l("Please choose when."))])
+    checked_on = DateField(_l("Date"), validators=[DataRequired(_l("Please enter the date."))])
+    tasks = MultiCheckboxField(_l("Tasks the learner did alone"))
+
+    def __init__(self, *args, **kwargs):
+        from .catalog import SKILL_CHECK
+
+        super().__init__(*args, **kwargs)
+        self.tasks.choices = [(k, str(v)) for k, v in SKILL_CHECK.items()]
+
+
 class LessonForm(FlaskForm):
     lesson_date = DateField(_l("Date"), validators=[DataRequired(_l("Please enter the date."))])
     minutes = IntegerField(_l("Minutes"), default=50, validators=[

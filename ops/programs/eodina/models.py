@@ -214,6 +214,23 @@ class LessonLog(db.Model):
     instructor = relationship(Instructor)
 
 
+class SkillCheck(db.Model):
+    """The digital-skills check (catalog.SKILL_CHECK) a learner did with their instructor, at intake or completion."""
+
+    __tablename__ = "eodina_skill_checks"
+    __table_args__ = (UniqueConstraint("learner_id", "stage", name="uq_eodina_skill_checks_stage"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("eodina_learners.id", ondelete="CASCADE"))
+    stage: Mapped[str] = mapped_column(String(12))  # intake | completion
+    tasks: Mapped[list] = mapped_column(JSON, default=list)  # the tasks the learner did alone
+    score: Mapped[int] = mapped_column(default=0)
+    checked_on: Mapped[date] = mapped_column(index=True)
+    instructor_id: Mapped[int | None] = mapped_column(ForeignKey("eodina_instructors.id", ondelete="SET NULL"))
+    center_id: Mapped[int | None] = mapped_column(ForeignKey("eodina_centers.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class LessonFeedback(db.Model):
     """The learner's 1–5 rating of one lesson, given once through a signed link."""
 

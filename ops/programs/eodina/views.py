@@ -22,10 +22,10 @@ from ...people.consent import NOTICES
 from ...people.districts import district_choices
 from ...people.phone import InvalidPhone
 from . import services
-from .catalog import SKILLS, SLOTS, TOPICS, slot_label
+from .catalog import SKILL_CHECK, SKILLS, SLOTS, TOPICS, slot_label
 from .forms import (RELATION_LABELS, AccountForm, ActionForm, CallbackForm, CallOutcomeForm, CenterForm, CloseFlagForm,
                     ContentForm, ImportForm, InstructorApplicationForm, InstructorProfileForm, LearnerSignUpForm,
-                    LessonForm, OverrideForm, RunMatchingForm, StaffLearnerForm)
+                    LessonForm, OverrideForm, RunMatchingForm, SkillCheckForm, StaffLearnerForm)
 from .models import (Center, ImportJob, Instructor, LearnerFlag, LessonFeedback, LessonLog, Learner, Match,
                      OnlineContent)
 
@@ -70,7 +70,8 @@ def eodina_helpers():
     return {"eodina_status": _status_label, "slot_label": slot_label, "topic_label": lambda c: str(TOPICS.get(c, c)),
             "skill_label": lambda c: str(SKILLS.get(c, c)), "tier_label": _tier_label, "wait_label": _wait_label,
             "eodina_helpline": current_app.config.get("EODINA_HELPLINE", ""),
-            "relation_label": lambda c: str(RELATION_LABELS.get(c, c or "-")), "call_status": _call_status}
+            "relation_label": lambda c: str(RELATION_LABELS.get(c, c or "-")), "call_status": _call_status,
+            "task_label": lambda c: str(SKILL_CHECK.get(c, c))}
 
 
 _NOT_SENT = object()
@@ -351,8 +352,10 @@ def learner(learner_id: int):
     form = OverrideForm(instructors=instructors_, centers=_active_centers())
     flags_ = db.session.scalars(select(LearnerFlag).where(LearnerFlag.learner_id == le.id)
                                 .order_by(LearnerFlag.raised_on.desc(), LearnerFlag.id.desc())).all()
+    from .outcomes import checks_for
+
     return render_template("eodina/learner.html", le=le, matches=matches, lessons=lessons, live=live, form=form,
-                           status=services.learner_status(le, live), flags=flags_)
+                           status=services.learner_status(le, live), flags=flags_, checks=checks_for(le.id))
 
 
 @bp.post("/learners/<int:learner_id>/further")
@@ -591,8 +594,11 @@ def my():
     recent = db.session.scalars(select(LessonLog).where(LessonLog.instructor_id == me.id)
                                 .options(joinedload(LessonLog.learner))
                                 .order_by(LessonLog.lesson_date.desc(), LessonLog.id.desc()).limit(10)).all()
+    from .outcomes import completion_checks_due
+
     return render_template("eodina/my.html", me=me, pairs=pairs, due=services.lessons_due_on(today, pairs),
-                           logged_today=logged_today, recent=recent, today=today)
+                           logged_today=logged_today, recent=recent, today=today,
+                           checks_due=completion_checks_due(me))
 
 
 @bp.route("/my/learners/<int:learner_id>/log", methods=["GET", "POST"])
@@ -617,6 +623,47 @@ def my_log(learner_id: int):
         flash(_("Lesson saved.") if created else _("This lesson was already saved."), "success")
         return redirect(url_for("eodina.my_feedback", lesson_id=lesson.id))
     return render_template("eodina/my_log.html", le=le, match=match, form=form), status
+
+
+@bp.route("/my/learners/<int:learner_id>/skills", methods=["GET", "POST"])
+@role_required(Role.INSTRUCTOR)
+def my_skills(learner_id: int):
+    """The digital-skills check, done with the learner at intake and at completion."""
+    from .outcomes import checks_for, record_skill_check, taught_by
+
+    me = _me() or abort(404)
+    try:
+        le, _match = taught_by(me, learner_id)
+    except services.NotYourLearner:
+        abort(404)
+    done = checks_for(le.id)
+    form = SkillCheckForm()
+    if request.method == "GET":
+        form.checked_on.data = seoul_today()
+        form.stage.data = "completion" if "intake" in done or le.completed_at else "intake"
+    try:
+        result, status = _submit(form, lambda: record_skill_check(me, le.id, stage=form.stage.data,
+                                                                  tasks=form.tasks.data,
+                                                                  checked_on=form.checked_on.data))
+    except services.AlreadyGiven:
+        db.session.rollback()
+        form.stage.errors = [_("This check was already recorded.")]
+        result, status = _NOT_SENT, 422
+    if result is not _NOT_SENT:
+        flash(_("Skills check saved: %(n)s of %(total)s tasks.", n=result.score, total=len(form.tasks.choices)),
+              "success")
+        return redirect(url_for("eodina.my"))
+    return render_template("eodina/my_skills.html", le=le, form=form, done=done), status
+
+
+@bp.get("/outcomes")
+@role_required(*STAFF)
+def outcomes():
+    from .outcomes import before_after, lesson_skills_by_month, skills_gain
+
+    by = request.args.get("by") if request.args.get("by") in ("learner", "center", "district", "month") else "month"
+    return render_template("eodina/outcomes.html", by=by, rows=before_after(by, _locale()), gain=skills_gain(),
+                           months=lesson_skills_by_month())
 
 
 @bp.get("/my/lessons/<int:lesson_id>")
