@@ -60,6 +60,24 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_eodina_flags_learner_id'), ['learner_id'], unique=False)
         batch_op.create_index('ix_eodina_flags_open', ['closed_at', 'center_id'], unique=False)
 
+    op.create_table('eodina_followups',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('learner_id', sa.Integer(), nullable=False),
+    sa.Column('channel', sa.String(length=5), nullable=False),
+    sa.Column('serial', sa.String(length=16), nullable=False),
+    sa.Column('callback_id', sa.Integer(), nullable=True),
+    sa.Column('asked_at', sa.DateTime(), nullable=False),
+    sa.Column('answer', sa.String(length=5), nullable=True),
+    sa.Column('answered_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['callback_id'], ['eodina_callbacks.id'], name=op.f('fk_eodina_followups_callback_id_eodina_callbacks'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['learner_id'], ['eodina_learners.id'], name=op.f('fk_eodina_followups_learner_id_eodina_learners'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_eodina_followups')),
+    sa.UniqueConstraint('learner_id', name=op.f('uq_eodina_followups_learner_id')),
+    sa.UniqueConstraint('serial', name=op.f('uq_eodina_followups_serial'))
+    )
+    with op.batch_alter_table('eodina_followups', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_eodina_followups_answer'), ['answer'], unique=False)
+
     op.create_table('eodina_skill_checks',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('learner_id', sa.Integer(), nullable=False),
@@ -94,8 +112,8 @@ def upgrade():
         batch_op.add_column(sa.Column('family_person_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('family_relation', sa.String(length=20), nullable=True))
         batch_op.create_index(batch_op.f('ix_eodina_learners_wait_reason'), ['wait_reason'], unique=False)
-        batch_op.create_foreign_key(batch_op.f('fk_eodina_learners_further_approved_by_id_users'), 'users', ['further_approved_by_id'], ['id'], ondelete='SET NULL')
         batch_op.create_foreign_key(batch_op.f('fk_eodina_learners_family_person_id_people'), 'people', ['family_person_id'], ['id'], ondelete='SET NULL')
+        batch_op.create_foreign_key(batch_op.f('fk_eodina_learners_further_approved_by_id_users'), 'users', ['further_approved_by_id'], ['id'], ondelete='SET NULL')
 
     with op.batch_alter_table('eodina_matches', schema=None) as batch_op:
         batch_op.add_column(sa.Column('tier', sa.String(length=10), nullable=True))
@@ -114,8 +132,8 @@ def downgrade():
         batch_op.drop_column('tier')
 
     with op.batch_alter_table('eodina_learners', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('fk_eodina_learners_family_person_id_people'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('fk_eodina_learners_further_approved_by_id_users'), type_='foreignkey')
+        batch_op.drop_constraint(batch_op.f('fk_eodina_learners_family_person_id_people'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_eodina_learners_wait_reason'))
         batch_op.drop_column('family_relation')
         batch_op.drop_column('family_person_id')
@@ -135,6 +153,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_eodina_skill_checks_checked_on'))
 
     op.drop_table('eodina_skill_checks')
+    with op.batch_alter_table('eodina_followups', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_eodina_followups_answer'))
+
+    op.drop_table('eodina_followups')
     with op.batch_alter_table('eodina_flags', schema=None) as batch_op:
         batch_op.drop_index('ix_eodina_flags_open')
         batch_op.drop_index(batch_op.f('ix_eodina_flags_learner_id'))

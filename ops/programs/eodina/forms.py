@@ -198,7 +198,7 @@ class OverrideForm(FlaskForm):
 
 
 class SkillCheckForm(FlaskForm):
-    stage = RadioField(_l("When"), choices=[("intake", _l("At the start (intake)")),
+    stage = RadioField(_l("Stage of the course"), choices=[("intake", _l("At the start (intake)")),
                                             ("completion", _l("At the end of the course"))],
                        validators=[DataRequired(_l("Please choose when."))])
     checked_on = DateField(_l("Date"), validators=[DataRequired(_l("Please enter the date."))])

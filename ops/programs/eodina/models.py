@@ -231,6 +231,21 @@ class SkillCheck(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class FollowUp(db.Model):
+    """Three months after completion: does the learner still use the skills? Asked by text, or by a call."""
+
+    __tablename__ = "eodina_followups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("eodina_learners.id", ondelete="CASCADE"), unique=True)
+    channel: Mapped[str] = mapped_column(String(5))  # sms | call
+    serial: Mapped[str] = mapped_column(String(16), unique=True)  # of the signed answer link
+    callback_id: Mapped[int | None] = mapped_column(ForeignKey("eodina_callbacks.id", ondelete="SET NULL"))
+    asked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answer: Mapped[str | None] = mapped_column(String(5), index=True)  # yes | some | no
+    answered_at: Mapped[datetime | None]
+
+
 class LessonFeedback(db.Model):
     """The learner's 1–5 rating of one lesson, given once through a signed link."""
 

@@ -5,24 +5,29 @@ lessons start and when the course is complete. Reports compare the two per learn
 summed per center, district and month (of completion); the KPI metric
 ``eodina.skills_gained_share`` is the share of completers with both checks who gained at
 least ``EODINA_SKILLS_GAIN`` tasks (default 3). The skills ticked at each lesson (SKILLS) are
-counted per month too.
+counted per month too. About three months after completion each learner is asked whether
+they still use the skills: by text with a signed answer link when they agreed to texts, else by
+a call put on the staff call-back list; the answers are reported.
 """
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from ...core.timeutil import utcnow
 from ...extensions import db
 from ...kpi.registry import metric
+from ...notify.registry import message_template, reminder_source
+from ...notify.services import queue_message
+from ...passes.codes import InvalidCode, new_serial, sign_code, verify_code
 from .catalog import SKILL_CHECK
-from .models import LessonLog, Learner, SkillCheck
-from .models import Match
-from .services import AlreadyGiven, InvalidChoice, NotYourLearner, _known
+from .models import FollowUp, LessonLog, Learner, Match, SkillCheck
+from .services import AlreadyGiven, InvalidChoice, NotFound, NotYourLearner, _known
 
 STAGES = ("intake", "completion")
 
@@ -153,3 +158,105 @@ def skills_gained_share(year: int, as_of: date) -> float | None:
         return None
     gain = skills_gain()
     return round(100.0 * sum(c.score - i.score >= gain for _le, i, c in pairs) / len(pairs), 1)
+
+
+# --- Three months later ---------------------------------------------------------------------------
+
+FOLLOW_UP_DAYS = 91  # about three months after completion
+FOLLOW_UP_KIND, FOLLOW_UP_SCOPE = "F", "EODINA-FOLLOWUP"
+ANSWERS = ("yes", "some", "no")
+
+message_template(
+    "eodina.follow_up",
+    ko="[서울디지털재단] {name}님, 어디나지원단 수업에서 배운 것을 요즘도 쓰고 계신가요? 답해 주세요: {url} 문의 {helpline}",
+    en="[Seoul Digital Foundation] {name}, do you still use what you learned in your 1:1 lessons? "
+       "Please tell us: {url} Questions: {helpline}",
+)
+
+
+def follow_up_code(follow_up: FollowUp) -> str:
+    return sign_code(FOLLOW_UP_KIND, FOLLOW_UP_SCOPE, follow_up.serial).text
+
+
+def follow_up_for_code(code: str) -> FollowUp:
+    """The follow-up a text's link is for; a forged or altered link is NotFound."""
+    try:
+        signed = verify_code(code, kind=FOLLOW_UP_KIND)
+    except InvalidCode:
+        raise NotFound() from None
+    found = db.session.scalar(select(FollowUp).where(FollowUp.serial == signed.serial))
+    if found is None or signed.scope != FOLLOW_UP_SCOPE:
+        raise NotFound()
+    return found
+
+
+def answer_follow_up(follow_up: FollowUp, answer: str) -> bool:
+    """Record the learner's answer once (the first one counts); False when it was answered before."""
+    if answer not in ANSWERS:
+        raise InvalidChoice("answer")
+    done = db.session.execute(update(FollowUp).where(FollowUp.id == follow_up.id, FollowUp.answer.is_(None))
+                              .values(answer=answer, answered_at=utcnow()))
+    db.session.refresh(follow_up)
+    return done.rowcount == 1
+
+
+@reminder_source("eodina.follow_up")
+def queue_follow_ups(now: datetime) -> int:
+    """Learners who completed three months ago: a text with an answer link, or (no SMS consent) a call."""
+    from .outreach import helpline
+    from .reminders import _base_url, _sms_consenting
+
+    cutoff = now - timedelta(days=FOLLOW_UP_DAYS)
+    due = db.session.scalars(select(Learner).where(
+        Learner.completed_at.is_not(None), Learner.completed_at <= cutoff,
+        ~select(FollowUp.id).where(FollowUp.learner_id == Learner.id).exists()).order_by(Learner.id)).all()
+    texting = _sms_consenting([le.person_id for le in due])
+    new = 0
+    for learner in due:
+        follow_up = FollowUp(learner_id=learner.id, serial=new_serial(),
+                             channel="sms" if learner.person_id in texting else "call")
+        try:
+            with db.session.begin_nested():  # another sweep at the same moment asked first
+                db.session.add(follow_up)
+                db.session.flush()
+        except IntegrityError:
+            continue
+        if follow_up.channel == "sms":
+            queue_message(template="eodina.follow_up", dedup_key=f"eodina-follow-up:{follow_up.id}",
+                          person=learner.person, purpose="reminder",
+                          data={"name": learner.person.name, "helpline": helpline(),
+                                "url": f"{_base_url()}/eodina/s/{follow_up_code(follow_up)}"})
+        else:
+            follow_up.callback_id = _follow_up_call(learner).id
+        new += 1
+    return new
+
+
+def _follow_up_call(learner: Learner):
+    """A call on the staff call-back list, asking whether they still use the skills."""
+    from .models import CallbackRequest
+
+    open_call = db.session.scalar(select(CallbackRequest).where(CallbackRequest.person_id == learner.person_id,
+                                                                CallbackRequest.done_at.is_(None)))
+    if open_call is not None:
+        return open_call
+    call = CallbackRequest(person_id=learner.person_id, source="followup",
+                           note="수료 3개월: 배운 것을 요즘도 쓰시는지 여쭤 주세요 / 3 months after: still using the skills?")
+    db.session.add(call)
+    db.session.flush()
+    return call
+
+
+def record_follow_up_by_call(callback_id: int, answer: str) -> None:
+    """Staff heard the answer on the phone: it is the learner's answer to the follow-up of that call."""
+    found = db.session.scalar(select(FollowUp).where(FollowUp.callback_id == callback_id))
+    if found is not None and answer in ANSWERS:
+        answer_follow_up(found, answer)
+
+
+def follow_up_answers() -> dict[str, Counter]:
+    """Per channel (sms, call): how many answered yes, some, no, or not yet."""
+    out: dict[str, Counter] = defaultdict(Counter)
+    for channel, answer in db.session.execute(select(FollowUp.channel, FollowUp.answer)):
+        out[channel][answer or "none"] += 1
+    return dict(out)

@@ -662,8 +662,10 @@ def outcomes():
     from .outcomes import before_after, lesson_skills_by_month, skills_gain
 
     by = request.args.get("by") if request.args.get("by") in ("learner", "center", "district", "month") else "month"
+    from .outcomes import follow_up_answers
+
     return render_template("eodina/outcomes.html", by=by, rows=before_after(by, _locale()), gain=skills_gain(),
-                           months=lesson_skills_by_month())
+                           months=lesson_skills_by_month(), follow_ups=follow_up_answers())
 
 
 @bp.get("/my/lessons/<int:lesson_id>")
@@ -740,8 +742,13 @@ def callback_call(request_id: int):
     if not form.validate_on_submit():
         flash(_("Please choose how the call went."), "error")
         return redirect(url_for("eodina.callbacks") + f"#callback-{row.id}")
-    _once(lambda: record_call(row, outcome=form.outcome.data, note=form.note.data or "", by_user=current_user),
-          raced=_("Someone finished this call a moment ago."), done=_("Saved."))
+    def call():
+        from .outcomes import record_follow_up_by_call
+
+        record_call(row, outcome=form.outcome.data, note=form.note.data or "", by_user=current_user)
+        record_follow_up_by_call(row.id, request.form.get("follow_up_answer", ""))
+
+    _once(call, raced=_("Someone finished this call a moment ago."), done=_("Saved."))
     return redirect(url_for("eodina.callbacks"))
 
 
@@ -764,6 +771,26 @@ def feedback(code: str):
             db.session.commit()
         return render_template("eodina/feedback.html", lesson=lesson, given=True, thanks=True)
     return render_template("eodina/feedback.html", lesson=lesson, given=given is not None)
+
+
+@bp.route("/s/<code>", methods=["GET", "POST"])
+def follow_up(code: str):
+    """Three months after the course: 'do you still use what you learned?' answered with one tap."""
+    from .outcomes import answer_follow_up, follow_up_for_code
+
+    try:
+        found = follow_up_for_code(code)
+    except services.NotFound:
+        abort(404)
+    if request.method == "POST" and ActionForm().validate_on_submit():
+        try:
+            answer_follow_up(found, request.form.get("answer", ""))
+        except services.InvalidChoice:
+            flash(_("Please choose one of the answers."), "error")
+            return render_template("eodina/follow_up.html", follow_up=found), 422
+        db.session.commit()
+        return render_template("eodina/follow_up.html", follow_up=found, thanks=True)
+    return render_template("eodina/follow_up.html", follow_up=found)
 
 
 @bp.get("/learn")

@@ -80,3 +80,57 @@ def test_outcomes_page_for_staff(client, login_as, matched):
     for by in ("month", "district", "center", "learner"):
         page = client.get(f"/eodina/outcomes?by={by}")
         assert page.status_code == 200 and "4.0" in page.get_data(as_text=True), by
+
+
+# --- Three months later ------------------------------------------------------------------------
+
+def _completed_long_ago(le, days=92):
+    from ops.core.timeutil import utcnow
+
+    le.completed_at = utcnow() - timedelta(days=days)
+    db.session.commit()
+
+
+def test_three_months_after_completion_a_text_asks_and_the_answer_counts_once(client, matched):
+    from ops.core.timeutil import utcnow
+    from ops.notify.models import OutboxMessage
+    from ops.people.consent import SMS_REMINDERS
+    from ops.people.services import record_consent
+    from ops.programs.eodina.models import FollowUp
+
+    _ins, le, _c = matched
+    record_consent(le.person, SMS_REMINDERS, True)
+    _completed_long_ago(le, days=80)
+    assert outcomes.queue_follow_ups(utcnow()) == 0  # not three months yet
+    _completed_long_ago(le)
+    assert outcomes.queue_follow_ups(utcnow()) == 1
+    assert outcomes.queue_follow_ups(utcnow()) == 0  # asked once
+    db.session.commit()
+    text = db.session.scalar(select(OutboxMessage))
+    link = text.data["url"].split("/eodina/s/")[1]
+    assert client.get(f"/eodina/s/{link}").status_code == 200
+    assert client.get(f"/eodina/s/{link[:-2]}xx").status_code == 404  # altered link
+    client.post(f"/eodina/s/{link}", data={"answer": "some"})
+    client.post(f"/eodina/s/{link}", data={"answer": "no"})
+    db.session.expire_all()
+    assert db.session.scalar(select(FollowUp.answer)) == "some"
+    assert outcomes.follow_up_answers() == {"sms": {"some": 1}}
+
+
+def test_without_sms_consent_the_follow_up_is_a_call_whose_answer_staff_record(client, login_as, matched):
+    from ops.core.timeutil import utcnow
+    from ops.programs.eodina.models import CallbackRequest, FollowUp
+
+    _ins, le, _c = matched
+    _completed_long_ago(le)
+    assert outcomes.queue_follow_ups(utcnow()) == 1
+    db.session.commit()
+    call = db.session.scalar(select(CallbackRequest))
+    assert call.source == "followup" and call.person_id == le.person_id
+    login_as("staff")
+    assert "follow_up_answer" in client.get("/eodina/callbacks").get_data(as_text=True)
+    client.post(f"/eodina/callbacks/{call.id}/call", data={"outcome": "done", "follow_up_answer": "yes"})
+    db.session.expire_all()
+    assert (db.session.scalar(select(FollowUp.channel)), db.session.scalar(select(FollowUp.answer))) == ("call", "yes")
+    assert "Phone call" in client.get("/eodina/outcomes?lang=en").get_data(as_text=True) or \
+        "전화" in client.get("/eodina/outcomes").get_data(as_text=True)
