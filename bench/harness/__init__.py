@@ -35,11 +35,20 @@ SECRET = "bench-secret-" + uuid.uuid4().hex
 SIGNING_KEY = "bench-signing-" + uuid.uuid4().hex
 
 
+def _exit_on_sigterm(signum, frame):
+    raise SystemExit(128 + signum)
+
+
 @contextlib.contextmanager
 def fresh_database():
-    """A new PostgreSQL database, dropped afterwards whatever happens."""
+    """A new PostgreSQL database, dropped afterwards whatever happens (an exception, Ctrl-C, SIGTERM)."""
     from sqlalchemy import create_engine, text
 
+    if threading.current_thread() is threading.main_thread():
+        # A stopped run (kill, a CI timeout) unwinds like Ctrl-C, so the database is dropped.
+        import signal
+
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
     name = f"ops_bench_{uuid.uuid4().hex[:10]}"
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
