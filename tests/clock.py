@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import runpy
 import sys
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -52,17 +52,30 @@ def resolve(value: str | None) -> datetime | None:
 
 
 def child_env(env: dict | None = None) -> dict:
-    """``env`` (default: this process's) carrying this process's current time to a child process."""
-    return {**(os.environ if env is None else env), ENV: datetime.now(timezone.utc).isoformat()}
+    """``env`` (default: this process's) carrying this process's moved clock, if it is moved, to a child.
+
+    The child is given the moved time together with the real time it was read at, so that
+    its clock agrees with this one although the child takes a few seconds to start."""
+    import time_machine
+
+    env = dict(os.environ if env is None else env)
+    env.pop(ENV, None)
+    if time_machine.escape_hatch.is_travelling():
+        env[ENV] = f"{datetime.now(timezone.utc).isoformat()} {time_machine.escape_hatch.time.time()!r}"
+    return env
 
 
 def main() -> None:
     """``python -m tests.clock MODULE ARGS…``: run MODULE as ``python -m`` would, at the time in $OPS_TEST_NOW."""
-    moment = os.environ.get(ENV)
-    if moment:
+    if os.environ.get(ENV):
+        import time
+
         import time_machine
 
-        time_machine.travel(datetime.fromisoformat(moment), tick=True).start()
+        moved, real = os.environ[ENV].split()
+        behind = time.time() - float(real)  # how long this process took to get here
+        time_machine.travel(datetime.fromisoformat(moved) + timedelta(seconds=behind), tick=True).start()
+        time.time()  # time-machine starts ticking at the first reading, not at start(): read it now
     module = sys.argv[1]
     sys.argv = [module, *sys.argv[2:]]
     runpy.run_module(module, run_name="__main__", alter_sys=True)
