@@ -1,0 +1,64 @@
+"""passes: scans uploaded by offline scanners, and conflicts between gates
+
+Revision ID: 0008_i16
+Revises: 0007_notify_kpi
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = '0008_i16'
+down_revision = '0007_notify_kpi'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('offline_scans',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('scan_id', sa.String(length=64), nullable=False),
+    sa.Column('code', sa.String(length=200), nullable=False),
+    sa.Column('gate', sa.String(length=60), nullable=False),
+    sa.Column('scanned_at', sa.DateTime(), nullable=False),
+    sa.Column('received_at', sa.DateTime(), nullable=False),
+    sa.Column('by_user_id', sa.Integer(), nullable=True),
+    sa.Column('result', sa.String(length=20), nullable=False),
+    sa.Column('checkin_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['by_user_id'], ['users.id'], name=op.f('fk_offline_scans_by_user_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['checkin_id'], ['check_ins.id'], name=op.f('fk_offline_scans_checkin_id_check_ins'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_offline_scans')),
+    sa.UniqueConstraint('scan_id', name=op.f('uq_offline_scans_scan_id'))
+    )
+    with op.batch_alter_table('offline_scans', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_offline_scans_checkin_id'), ['checkin_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_offline_scans_received_at'), ['received_at'], unique=False)
+
+    op.create_table('check_in_conflicts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('subject_id', sa.Integer(), nullable=False),
+    sa.Column('scope_id', sa.Integer(), nullable=False),
+    sa.Column('occasion', sa.String(length=40), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('gate', sa.String(length=60), nullable=True),
+    sa.Column('method', sa.String(length=20), nullable=False),
+    sa.Column('by_user_id', sa.Integer(), nullable=True),
+    sa.Column('checkin_id', sa.Integer(), nullable=True),
+    sa.Column('recorded_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['by_user_id'], ['users.id'], name=op.f('fk_check_in_conflicts_by_user_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['checkin_id'], ['check_ins.id'], name=op.f('fk_check_in_conflicts_checkin_id_check_ins'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_check_in_conflicts'))
+    )
+    with op.batch_alter_table('check_in_conflicts', schema=None) as batch_op:
+        batch_op.create_index('ix_check_in_conflicts_scope', ['kind', 'scope_id', 'occasion'], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table('check_in_conflicts', schema=None) as batch_op:
+        batch_op.drop_index('ix_check_in_conflicts_scope')
+
+    op.drop_table('check_in_conflicts')
+    with op.batch_alter_table('offline_scans', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_offline_scans_received_at'))
+        batch_op.drop_index(batch_op.f('ix_offline_scans_checkin_id'))
+
+    op.drop_table('offline_scans')
