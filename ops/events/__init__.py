@@ -32,4 +32,4 @@ def init_app(app) -> None:
                 (str(_l("Live numbers")), url_for("events.live", slug=slug))]
 
     scan_context("events", ScanContext(title=title, search_url=lambda slug: url_for("events_api.search", slug=slug),
-                                       links=links))
+                                       links=links, offline=True))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from sqlalchemy import select, text, tuple_
@@ -122,6 +122,10 @@ class Admission:
         return self.kind, self.subject_id, self.occasion
 
 
+# An uploaded scan this close to a check-in made online at the same gate is that check-in.
+SAME_SCAN_WITHIN = timedelta(seconds=60)
+
+
 @lru_cache(maxsize=4)
 def _insert_many_statement(dialect: str):
     table = CheckIn.__table__
@@ -191,7 +195,11 @@ def _judge_against_live(admissions: list[Admission], conflicts: list) -> None:
             row = live_checkin(*admission.key)
             live[admission.key] = row
         admission.checkin_id = row.id
-        if admission.at < row.at:
+        if (row.gate == admission.gate and row.method != admission.method
+                and abs(row.at - admission.at) <= SAME_SCAN_WITHIN):
+            # The gate's online scan whose answer was lost on the way, then kept offline: one admission.
+            admission.won = True
+        elif admission.at < row.at:
             displaced = Admission(kind=row.kind, subject_id=row.subject_id, scope_id=row.scope_id,
                                   occasion=row.occasion, at=row.at, gate=row.gate, by_user_id=row.by_user_id,
                                   method=row.method, checkin_id=row.id, first_at=admission.at,

@@ -71,6 +71,7 @@ class ScanContext:
     title: Callable[[str], str | None]  # None: no such context (the page then ignores it)
     search_url: Callable[[str], str] | None = None
     links: Callable[[str], list[tuple[str, str]]] | None = None
+    offline: bool = False  # the area offers a list for the offline scanner (ops.passes.offline)
 
 
 SCAN_CONTEXTS: dict[str, ScanContext] = {}

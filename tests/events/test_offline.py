@@ -270,3 +270,15 @@ def test_gates_uploading_at_once_admit_each_ticket_once_and_report_every_conflic
     # the earlier of the two gates that scanned it: the smaller number
     assert dict(rows) == {t.id: f"G{min(n % 4, (n - 1) % 4)}" for n, t in enumerate(tickets)}
     assert db.session.scalar(select(func.count(CheckInConflict.id))) == 40
+
+
+def test_an_online_scan_whose_answer_was_lost_and_then_kept_offline_is_one_admission(
+        client, doors, at, time_machine):
+    event, staff = doors
+    ticket = register_one(event, 1)
+    time_machine.move_to(at(10, 0).replace(tzinfo=timezone.utc), tick=False)
+    client.post("/api/v1/checkin", json={"code": ticket.code, "gate": "Hall A"}, headers=staff)
+    time_machine.move_to(at(11).replace(tzinfo=timezone.utc), tick=False)
+    answer = upload(client, staff, scan(ticket.code, "Hall A", at(10, 0, 4)))["results"][0]
+    assert answer["result"] == "admitted"
+    assert db.session.scalar(select(func.count(CheckInConflict.id))) == 0
