@@ -86,3 +86,14 @@ def judge_ticket_scans(scans: list[PendingScan], by_user_id: int | None) -> None
         else:
             scan.admit(kind=CHECKIN_KIND, subject_id=ticket.id, scope_id=ticket.event_id, occasion=day,
                        by_user_id=by_user_id)
+
+
+def gate_conflicts(event: Event) -> list[dict]:
+    """Tickets admitted at two gates while they were offline: both times and gates, the holder masked."""
+    from ..passes.offline import conflicts
+
+    found = conflicts(CHECKIN_KIND, event.id)
+    names = dict(db.session.execute(select(Registration.id, Registration.name).where(
+        Registration.id.in_({c["subject_id"] for c in found}))).all()) if found else {}
+    return [{**c, "name": mask_name(names.get(c["subject_id"], "")),
+             "first_at": to_seoul(c["first_at"]), "at": to_seoul(c["at"])} for c in found]

@@ -18,6 +18,7 @@ from . import services
 from .countries import country_name
 from .forms import CapacityForm, EventForm, RegistrationForm, SessionForm, TicketTypeForm, WalkInForm
 from .models import Event, Registration, TicketType
+from .offline import gate_conflicts
 
 bp = Blueprint("events", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/events")
@@ -251,7 +252,8 @@ def live(slug: str):
     """Live numbers for staff and managers; the page refreshes itself."""
     event = _event_or_404(slug)
     numbers = services.live_numbers(event, request.args.get("day") or None)
-    return render_template("events/live.html", event=event, n=numbers, locale=_locale())
+    return render_template("events/live.html", event=event, n=numbers, conflicts=gate_conflicts(event),
+                           locale=_locale())
 
 
 @bp.get("/events/manage/<slug>/registrations")

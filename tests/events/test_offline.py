@@ -282,3 +282,16 @@ def test_an_online_scan_whose_answer_was_lost_and_then_kept_offline_is_one_admis
     answer = upload(client, staff, scan(ticket.code, "Hall A", at(10, 0, 4)))["results"][0]
     assert answer["result"] == "admitted"
     assert db.session.scalar(select(func.count(CheckInConflict.id))) == 0
+
+
+def test_staff_see_conflicts_on_the_live_page_with_both_times_and_gates(client, doors, at, time_machine, make_user):
+    from tests.conftest import login
+
+    event, staff = doors
+    ticket = register_one(event, 1)
+    time_machine.move_to(at(11).replace(tzinfo=timezone.utc), tick=False)
+    upload(client, staff, scan(ticket.code, "Hall B", at(10, 5)), scan(ticket.code, "Hall A", at(10, 0)))
+    login(client, make_user("staff"))
+    page = client.get(f"/events/manage/{event.slug}").get_data(as_text=True)
+    section = page[page.index('id="conflicts"'):]
+    assert "김***1" in section and "10:00:00 · Hall A" in section and "10:05:00 · Hall B" in section
