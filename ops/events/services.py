@@ -32,6 +32,7 @@ from ..people.services import person_query, person_with_consents
 from .consent import EVENT_REGISTRATION
 from .models import (CANCELLED, CONFIRMED, ON_HOLD, WAITLISTED, Event, EventSession, ExportAudit, Registration,
                      SessionBooking, TicketType)
+from .rooms import room_numbers
 
 CHECKIN_KIND = "ticket"
 
@@ -678,6 +679,7 @@ def live_numbers(event: Event, day: str | None = None) -> dict:
         "countries": [{"country": c, "registered": n, "checked_in": checked_countries.get(c, 0)} for c, n in countries],
         "day": day,
         "arrivals": [{"at": k, "count": arrivals[k]} for k in sorted(arrivals)],
+        "rooms": room_numbers(event),
     }
 
 
@@ -726,7 +728,13 @@ def next_days(start: date, count: int) -> list[date]:
 
 @scan_handler("T", autocommit=True)
 def scan_ticket(code: SignedCode, *, gate: str | None, by_user, occasion: str | None = None) -> ScanOutcome:
-    """The shared scanner's handler for event tickets (the occasion is always today)."""
+    """The shared scanner's handler for event tickets: the door today, or a conference room (``session:<id>``)."""
     from flask_babel import get_locale
 
+    if occasion:  # a conference room named on the scanner: read-then-one-write, safe without a transaction
+        from .rooms import admit_to_room, session_of_occasion
+
+        session_id = session_of_occasion(occasion)
+        if session_id is not None:
+            return admit_to_room(code.text, session_id, gate=gate, by_user=by_user, locale=str(get_locale() or "ko"))
     return admit(code.text, gate=gate, by_user=by_user, locale=str(get_locale() or "ko"))

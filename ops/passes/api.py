@@ -17,7 +17,7 @@ from .checkin import NotCheckedIn, undo_checkin
 from .codes import InvalidCode, verify_code
 from .models import CheckIn
 from .offline import apply_batch, download
-from .scan import SCAN_HANDLERS
+from .scan import SCAN_HANDLERS, ScanOutcome
 from .schemas import parse_batch
 
 bp = Blueprint("passes_api", __name__, url_prefix="/api/v1")
@@ -56,8 +56,12 @@ def checkin(body: dict, code, handler):
         return api_error(400, "invalid", result="invalid", detail=_("This is not a valid code."))
     if handler is None:
         return api_error(404, "unknown", result="unknown", detail=_("This code is not for this scanner."))
-    outcome = handler(code, gate=gate.strip()[:60], by_user=current_user._get_current_object(),
-                      occasion=body.get("occasion"))
+    return answer_scan(handler(code, gate=gate.strip()[:60], by_user=current_user._get_current_object(),
+                               occasion=body.get("occasion")))
+
+
+def answer_scan(outcome: ScanOutcome):
+    """Keep an admission (or roll a refusal back) and answer the scanner: one shape for every scan endpoint."""
     if outcome.status < 400:
         if runs_without_transaction(db.session()):
             db.session.flush()  # each statement commits on its own: there is no transaction to end

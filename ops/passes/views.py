@@ -105,6 +105,9 @@ def scanner():
     title = context.title(value) if context and value else None
     search_url = context.search_url(value) if title and context.search_url else None
     links = context.links(value) if title and context.links else []
+    occasions = context.occasions(value) if title and context.occasions else []
+    occasion = request.args.get("occasion") or ""
+    occasion = occasion if occasion in {key for key, _label in occasions} else ""
     texts = {
         "ok": _("Come in"), "already_checked_in": _("Already checked in"), "invalid": _("Not a valid code"),
         "unknown": _("Unknown ticket"), "wrong_day": _("Wrong day"), "not_confirmed": _("Not confirmed"),
@@ -123,14 +126,19 @@ def scanner():
         "offline_cancelled": _("This ticket was cancelled."),
         "offline_waitlisted": _("This ticket is on the waiting list, not confirmed."),
         "offline_wrong_day": _("This ticket is not valid today."),
+        "not_booked": _("Not booked for this room"), "room_full": _("The room is full"),
+        "give_walk_in": _("Give a walk-in seat"),
     }
     urls = {"checkin": url_for("passes_api.checkin"), "undo": url_for("passes_api.undo", checkin_id=0),
             "jsqr": url_for("passes.static", filename="vendor/jsqr/jsQR.js"), "search": search_url,
             "tones": {name: url_for("passes.tone", name=name) for name in TONES}}
-    if title and context.offline:
+    if occasion and context.walk_in_url:
+        urls["walk_in"] = context.walk_in_url(occasion)
+    if title and context.offline and not occasion:  # the offline list is the door's, not a room's
         urls.update(offline_list=url_for("passes_api.offline_download", context=context_arg),
                     batch=url_for("passes_api.checkin_batch"), sw=url_for("passes.service_worker"),
                     sw_scope=url_for("passes.scanner"))
     return render_template("passes/scan.html", gate=gate, context=context_arg if title else "",
                            context_title=title, search_url=search_url, links=links,
-                           offline="offline_list" in urls, config={"texts": texts, "urls": urls})
+                           offline="offline_list" in urls, occasions=occasions, occasion=occasion,
+                           config={"texts": texts, "urls": urls, "occasion": occasion})

@@ -66,7 +66,9 @@
     busy = true;
     if (offline.enabled && offline.offline) { decideOffline(code, gate).then(next); return; }
     // With an offline list, a server that does not answer within 4 s is treated as gone.
-    post(U.checkin, {code: code, gate: gate}, offline.enabled ? 4000 : 0).then(function (answer) {
+    var body = {code: code, gate: gate};
+    if (config.occasion) { body.occasion = config.occasion; }
+    post(U.checkin, body, offline.enabled ? 4000 : 0).then(function (answer) {
       if (offline.enabled && (answer.status >= 500 || answer.status === 0)) { throw new Error("server"); }
       var data = answer.data || {};
       var result = data.result || (answer.status === 400 ? "invalid" : "error");
@@ -74,6 +76,8 @@
       show(kind, T[result] || T.error, data.name, data.label, data.detail);
       lastCheckinId = data.checkin_id || null;
       undoButton.hidden = !(lastCheckinId && (result === "ok" || result === "already_checked_in"));
+      walkInCode = (result === "not_booked" && data.walk_in && U.walk_in) ? code : null;
+      walkInButton.hidden = !walkInCode;
       if (offline.enabled && result === "ok") { offline.noteAdmitted(code, gate); }
       play(kind);
     }).catch(function () {
@@ -96,6 +100,22 @@
     var code = codeInput.value;
     codeInput.value = "";  // cleared at once, ready for the next code
     checkIn(code);
+  });
+
+  /* In a conference room: a free seat for a ticket not booked for it, when staff say so. */
+  var walkInButton = box.querySelector(".scan-walk-in");
+  var walkInCode = null;
+  walkInButton.addEventListener("click", function () {
+    if (!walkInCode) { return; }
+    var code = walkInCode;
+    walkInCode = null; walkInButton.hidden = true;
+    post(U.walk_in, {code: code, gate: gateInput.value.trim()}).then(function (answer) {
+      var data = answer.data || {};
+      var result = data.result || "error";
+      var kind = result === "ok" ? "ok" : (result === "already_checked_in" ? "warn" : "bad");
+      show(kind, T[result] || T.error, data.name, data.label, data.detail);
+      play(kind); codeInput.focus();
+    }).catch(function () { show("bad", T.error); play("bad"); });
   });
 
   undoButton.addEventListener("click", function () {
