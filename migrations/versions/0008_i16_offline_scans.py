@@ -1,4 +1,4 @@
-"""passes: scans uploaded by offline scanners, and conflicts between gates
+"""passes: scans uploaded by offline scanners, and conflicts between gates; events: badge prints, ticket type colours
 
 Revision ID: 0008_i16
 Revises: 0007_notify_kpi
@@ -50,9 +50,29 @@ def upgrade():
     )
     with op.batch_alter_table('check_in_conflicts', schema=None) as batch_op:
         batch_op.create_index('ix_check_in_conflicts_scope', ['kind', 'scope_id', 'occasion'], unique=False)
+    op.create_table('event_badge_prints',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('registration_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('size', sa.String(length=8), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['registration_id'], ['event_registrations.id'], name=op.f('fk_event_badge_prints_registration_id_event_registrations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_event_badge_prints_user_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_event_badge_prints'))
+    )
+    with op.batch_alter_table('event_badge_prints', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_event_badge_prints_registration_id'), ['registration_id'], unique=False)
+    with op.batch_alter_table('event_ticket_types', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('colour', sa.String(length=7), server_default='#1f4e9e', nullable=False))
 
 
 def downgrade():
+    with op.batch_alter_table('event_ticket_types', schema=None) as batch_op:
+        batch_op.drop_column('colour')
+    with op.batch_alter_table('event_badge_prints', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_event_badge_prints_registration_id'))
+    op.drop_table('event_badge_prints')
+
     with op.batch_alter_table('check_in_conflicts', schema=None) as batch_op:
         batch_op.drop_index('ix_check_in_conflicts_scope')
 

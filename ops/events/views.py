@@ -4,9 +4,10 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -324,6 +325,46 @@ def walk_in(slug: str):
         status = 422
     return render_template("events/walk_in.html", event=event, form=form, outcome=outcome, gate=gate,
                            notices=NOTICES, locale=locale), status
+
+
+BADGE_SIZES = {"a6": _l("A6 (105 × 148 mm)"), "label": _l("Label (4 × 3 in, 102 × 76 mm)")}
+
+
+@bp.get("/events/manage/<slug>/badges")
+@role_required(*STAFF)
+def badges(slug: str):
+    """Choose badges to print: a ticket type, or registration numbers; A6 or a 4 × 3 in label."""
+    event = _event_or_404(slug)
+    return render_template("events/badges.html", event=event, sizes=BADGE_SIZES, locale=_locale())
+
+
+@bp.get("/events/manage/<slug>/badges.pdf")
+@role_required(*STAFF)
+def badges_pdf(slug: str):
+    """The chosen badges as one PDF (one badge a page); each badge printed is recorded."""
+    from .badges import BadgeFontMissing, badge_registrations, record_prints
+    from .badges import badges_pdf as render_badges
+
+    event = _event_or_404(slug)
+    size = request.args.get("size", "a6")
+    if size not in BADGE_SIZES:
+        size = "a6"
+    raw_ids = (request.args.get("ids") or "").replace(",", " ").split()
+    ids = [int(i) for i in raw_ids if i.isdigit()]
+    chosen = badge_registrations(event, ticket_type=request.args.get("type") or None, ids=ids)
+    if not chosen:
+        flash(_("No confirmed registration matches: choose a ticket type or registration numbers."), "error")
+        return redirect(url_for("events.badges", slug=slug))
+    try:
+        body = render_badges(event, chosen, size)
+    except BadgeFontMissing as exc:
+        current_app.logger.error("badges: %s", exc)
+        abort(503, description=_("The badge font is not installed on the server."))
+    record_prints(chosen, user=current_user, size=size)
+    db.session.commit()
+    response = Response(body, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{event.slug}-badges-{size}.pdf"'
+    return response
 
 
 @bp.get("/events/manage/<slug>/export.<fmt>")
