@@ -1,4 +1,4 @@
-"""passes: scans uploaded by offline scanners, and conflicts between gates; events: badge prints, ticket type colours
+"""passes: scans uploaded by offline scanners, and conflicts between gates; events: badge prints, ticket type colours; satisfaction surveys
 
 Revision ID: 0008_i16
 Revises: 0007_notify_kpi
@@ -64,9 +64,42 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_event_badge_prints_registration_id'), ['registration_id'], unique=False)
     with op.batch_alter_table('event_ticket_types', schema=None) as batch_op:
         batch_op.add_column(sa.Column('colour', sa.String(length=7), server_default='#1f4e9e', nullable=False))
+    op.create_table('survey_invites',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token', sa.String(length=40), nullable=False),
+    sa.Column('subject_kind', sa.String(length=10), nullable=False),
+    sa.Column('subject_id', sa.Integer(), nullable=False),
+    sa.Column('scope_id', sa.Integer(), nullable=False),
+    sa.Column('occasion', sa.String(length=10), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('expires_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_survey_invites_person_id_people')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_invites')),
+    sa.UniqueConstraint('subject_kind', 'subject_id', name=op.f('uq_survey_invites_subject_kind_subject_id')),
+    sa.UniqueConstraint('token', name=op.f('uq_survey_invites_token'))
+    )
+    with op.batch_alter_table('survey_invites', schema=None) as batch_op:
+        batch_op.create_index('ix_survey_invites_scope', ['subject_kind', 'scope_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_survey_invites_person_id'), ['person_id'], unique=False)
+    op.create_table('survey_answers',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('invite_id', sa.Integer(), nullable=False),
+    sa.Column('score', sa.Integer(), nullable=False),
+    sa.Column('comment', sa.Text(), nullable=True),
+    sa.Column('answered_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['invite_id'], ['survey_invites.id'], name=op.f('fk_survey_answers_invite_id_survey_invites'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_answers')),
+    sa.UniqueConstraint('invite_id', name=op.f('uq_survey_answers_invite_id'))
+    )
 
 
 def downgrade():
+    op.drop_table('survey_answers')
+    with op.batch_alter_table('survey_invites', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_survey_invites_person_id'))
+        batch_op.drop_index('ix_survey_invites_scope')
+    op.drop_table('survey_invites')
     with op.batch_alter_table('event_ticket_types', schema=None) as batch_op:
         batch_op.drop_column('colour')
     with op.batch_alter_table('event_badge_prints', schema=None) as batch_op:
