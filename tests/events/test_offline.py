@@ -295,3 +295,21 @@ def test_staff_see_conflicts_on_the_live_page_with_both_times_and_gates(client, 
     page = client.get(f"/events/manage/{event.slug}").get_data(as_text=True)
     section = page[page.index('id="conflicts"'):]
     assert "김***1" in section and "10:00:00 · Hall A" in section and "10:05:00 · Hall B" in section
+
+
+def test_the_scanner_is_an_installable_app_with_a_service_worker_allowed_on_scan(client, doors, make_user):
+    from tests.conftest import login
+
+    event, _staff = doors
+    sw = client.get("/scan/sw.js")
+    assert sw.status_code == 200 and sw.headers["Service-Worker-Allowed"] == "/scan"
+    assert sw.mimetype == "text/javascript" and b"caches" in sw.data
+    manifest = client.get("/scan/manifest.webmanifest").get_json()
+    assert manifest["start_url"] == "/scan" and manifest["display"] == "standalone"
+    for icon in manifest["icons"]:
+        image = client.get(icon["src"])
+        assert image.status_code == 200 and image.data[:8] == b"\x89PNG\r\n\x1a\n"
+    login(client, make_user("staff"))
+    page = client.get(f"/scan?gate=A&context=events:{event.slug}").get_data(as_text=True)
+    assert 'rel="manifest"' in page and "scan-offline.js" in page and 'id="scan-network"' in page
+    assert "<script>" not in page and "style=" not in page  # no inline scripts or styles (CSP)
