@@ -273,7 +273,7 @@ def registrations(slug: str):
         rows = db.session.scalars(stmt.options(selectinload(Registration.ticket_type), selectinload(Registration.person))
                                   .order_by(Registration.id.desc()).limit(PAGE).offset((page - 1) * PAGE)).all()
     return render_template("events/registrations.html", event=event, rows=rows, q=q, page=page, total=total,
-                           per_page=PAGE, locale=_locale())
+                           per_page=PAGE, badge_sizes=BADGE_SIZES, locale=_locale())
 
 
 @bp.post("/events/manage/<slug>/registrations/<int:reg_id>/cancel")
@@ -349,7 +349,7 @@ def badges_pdf(slug: str):
     size = request.args.get("size", "a6")
     if size not in BADGE_SIZES:
         size = "a6"
-    raw_ids = (request.args.get("ids") or "").replace(",", " ").split()
+    raw_ids = " ".join(request.args.getlist("ids")).replace(",", " ").split()  # a list field, or ticked rows
     ids = [int(i) for i in raw_ids if i.isdigit()]
     chosen = badge_registrations(event, ticket_type=request.args.get("type") or None, ids=ids)
     if not chosen:

@@ -106,3 +106,14 @@ def test_a_ticket_types_badge_colour_is_set_through_the_api_as_rrggbb(client, ap
     assert good.status_code == 200
     db.session.expire_all()
     assert event.ticket_types[0].colour == "#2e7d32"
+
+
+def test_staff_tick_registrants_on_the_list_and_print_their_badges(staff_client, speakers, tmp_path):
+    event, people = speakers
+    page = staff_client.get(f"/events/manage/{event.slug}/registrations").get_data(as_text=True)
+    assert 'form="badge-form"' in page and 'id="badge-form"' in page
+    response = staff_client.get(f"/events/manage/{event.slug}/badges.pdf",
+                                query_string=[("ids", str(p.id)) for p in people] + [("size", "a6")])
+    assert response.status_code == 200
+    info = poppler(tmp_path, response.data, "pdfinfo")
+    assert dict(line.split(":", 1) for line in info.splitlines() if ":" in line)["Pages"].strip() == "2"
