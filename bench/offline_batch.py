@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import gunicorn, machine_note, prepared_app, seed_tickets  # noqa: E402
+from harness import Checks, gunicorn, machine_note, prepared_app, seed_tickets  # noqa: E402
 
 TICKETS = int(os.environ.get("OPS_BENCH_TICKETS", "30000"))
 SCANS = 5000
@@ -119,9 +119,9 @@ def quiet_incremental(app, since: datetime, now: datetime) -> tuple[int, int, in
     return len(listed["tickets"]), len(raw), len(gzip.compress(raw, compresslevel=6))
 
 
-def verify(app, queues: dict[int, list[dict]]) -> list[str]:
-    """What the database holds against what the gates scanned."""
-    from sqlalchemy import select
+def verify(app, queues: dict[int, list[dict]], checks: Checks) -> None:
+    """What the database holds against what the gates scanned (counted here, not by the code under test)."""
+    from sqlalchemy import func, select
 
     from ops.events.models import Registration
     from ops.extensions import db
@@ -138,35 +138,29 @@ def verify(app, queues: dict[int, list[dict]]) -> list[str]:
                 earliest[scan["code"]] = scan
             else:
                 later[scan["code"]] = scan
-    problems = []
     with app.app_context():
         live = db.session.execute(
             select(Registration.code, CheckIn.at, CheckIn.gate).join(Registration, Registration.id == CheckIn.subject_id)
             .where(CheckIn.undone_at.is_(None))).all()
-        if len(live) != len(earliest) or {row.code for row in live} != set(earliest):
-            problems.append(f"{len(live)} live check-ins for {len(earliest)} tickets scanned")
-        wrong = [row.code for row in live if (row.at.isoformat() + "Z", row.gate) !=
-                 (earliest[row.code]["at"], earliest[row.code]["gate"])]
-        if wrong:
-            problems.append(f"{len(wrong)} check-ins not at their earliest scan")
+        checks.equal("one live check-in per ticket scanned, at its earliest scan's time and gate",
+                     {row.code: (row.at.isoformat() + "Z", row.gate) for row in live},
+                     {code: (scan["at"], scan["gate"]) for code, scan in earliest.items()})
         conflicts = db.session.execute(
             select(Registration.code, CheckInConflict.at, CheckInConflict.gate)
             .join(Registration, Registration.id == CheckInConflict.subject_id)).all()
-        found = {(row.code, row.at.isoformat() + "Z", row.gate) for row in conflicts}
-        expected = {(code, scan["at"], scan["gate"]) for code, scan in later.items()}
-        if len(conflicts) != len(expected) or found != expected:
-            problems.append(f"{len(conflicts)} conflicts recorded, {len(expected)} expected")
-        stored = db.session.scalar(select(db.func.count()).select_from(OfflineScan))
-        if stored != sum(len(q) for q in queues.values()):
-            problems.append(f"{stored} scans stored for {sum(len(q) for q in queues.values())} sent")
+        checks.equal("one conflict per ticket scanned at two gates, with the later scan's time and gate",
+                     sorted((row.code, row.at.isoformat() + "Z", row.gate) for row in conflicts),
+                     sorted((code, scan["at"], scan["gate"]) for code, scan in later.items()))
+        checks.equal("every scan stored once", db.session.scalar(select(func.count()).select_from(OfflineScan)),
+                     sum(len(q) for q in queues.values()))
         db.session.remove()
-    return problems
 
 
 def main() -> int:
     from ops.core.timeutil import seoul_today, utcnow
 
     rng = random.Random(16)
+    checks = Checks()
     with prepared_app() as (url, instance, app):
         today = seoul_today()
         # The tickets were confirmed before the gates went offline; the last hour may cross midnight.
@@ -176,16 +170,14 @@ def main() -> int:
               f"({CROSS_GATE} tickets scanned at two gates, {RESENT} scans sent twice), slices of {SLICE}")
         print(machine_note().split("; client:")[0] + "; client: four Python threads (the gates), one keep-alive "
               "connection each, on the same machine")
-        problems = []
         with gunicorn(url, instance) as server:
             first, first_raw, first_gz = download(server.port, token)
             print(f"first download: {len(first['tickets']):,} tickets, {first_raw / 1024:,.0f} KiB as JSON, "
                   f"{first_gz / 1024:,.0f} KiB gzipped ({first_gz / len(first['tickets']):.1f} bytes a ticket)")
-            if len(first["tickets"]) != TICKETS:
-                problems.append(f"the first download has {len(first['tickets'])} tickets")
+            checks.equal("tickets in the first download", len(first["tickets"]), TICKETS)
             queues = plan_scans(codes, utcnow(), rng)
             seconds, answers, repeats, failures = upload_all(server.port, token, queues, rng)
-            problems += failures
+            checks.equal("uploads answered 200", failures, [])
             sent = sum(len(q) for q in queues.values())
             print(f"upload: {sent:,} scans (+{len(repeats)} resent) in {seconds:.2f} s: "
                   f"{sent / seconds:,.0f} scans applied per second")
@@ -194,29 +186,25 @@ def main() -> int:
                 results[answer["result"]] = results.get(answer["result"], 0) + 1
             print(f"answers: {results} (an admission displaced later by an earlier scan at another gate "
                   "answers 'admitted' and is reported as the conflict)")
-            if sum(results.values()) != sent or set(results) - {"admitted", "conflict"}:
-                problems.append(f"answers {results}")
+            checks.true("one answer per scan, each admitted or a conflict",
+                        sum(results.values()) == sent and not set(results) - {"admitted", "conflict"}, str(results))
             # A resent scan is answered as before; only an admission since displaced by an earlier scan
             # at another gate now answers "conflict".
             changed = [r for r in repeats if not r["repeat"] or r.get("checkin_id") != answers[r["id"]].get("checkin_id")
                        or (r["result"] != answers[r["id"]]["result"]
                            and (answers[r["id"]]["result"], r["result"]) != ("admitted", "conflict"))]
-            if changed:
-                problems.append(f"{len(changed)} resent scans answered differently")
+            checks.equal("resent scans answered as the first time", changed, [])
             after, after_raw, after_gz = download(server.port, token, first["cursor"])
             print(f"incremental download after the upload: {len(after['tickets']):,} changed tickets, "
                   f"{after_raw / 1024:,.0f} KiB as JSON, {after_gz / 1024:,.0f} KiB gzipped")
+            checks.equal("changed tickets in the incremental download", len(after["tickets"]), SCANS - CROSS_GATE)
         later = utcnow() + timedelta(minutes=10)
         rows, quiet_raw, quiet_gz = quiet_incremental(app, since=later - timedelta(minutes=3), now=later)
         print(f"incremental download with nothing new: {rows} tickets, {quiet_raw} bytes as JSON, {quiet_gz} bytes "
               "gzipped (its size grows by about the per-ticket figure above for each change)")
-        problems += verify(app, queues)
-        for problem in problems:
-            print("CHECK FAILED:", problem)
-        if not problems:
-            print(f"database: {SCANS - CROSS_GATE:,} tickets admitted once each at their earliest scan, "
-                  f"{CROSS_GATE} conflicts reported with the later gate and time, resent scans changed nothing")
-        return 1 if problems else 0
+        checks.equal("tickets in a download with nothing new", rows, 0)
+        verify(app, queues, checks)
+    return checks.verdict()
 
 
 if __name__ == "__main__":
