@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test test-calendar browser wrk bench i18n
+.PHONY: install run test test-calendar browser fonts wrk bench i18n
 
 $(BIN)/ops: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ $(BIN)/ops: pyproject.toml
 
 install: $(BIN)/ops
 
-run: install
+run: install fonts
 	$(BIN)/ops db upgrade
 	$(BIN)/ops seed plan
 	$(BIN)/ops seed demo
@@ -29,13 +29,21 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
 	  echo "chromium not installed: browser tests will skip"
 
-test: install browser
+# Debian's fonts-nanum: the Korean font embedded in printed badges (OPS_BADGE_FONT); poppler-utils
+# (pdffonts, pdftoppm) for the badge tests. Root only; elsewhere install them yourself.
+fonts:
+	@{ [ -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] && command -v pdftoppm >/dev/null 2>&1; } || \
+	  { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-nanum poppler-utils >/dev/null; } || \
+	  echo "fonts-nanum / poppler-utils not installed: badges need the font (see OPS_BADGE_FONT)"
+
+test: install browser fonts
 	$(BIN)/python -m pytest
 
 # The suite (browser tests aside) at fixed moments, Seoul time: tests/clock.py MOMENTS.
 # `make test-calendar MOMENTS="saturday new-year-eve"` runs some of them.
 MOMENTS ?= saturday sunday new-year-eve new-year before-quiet-hours after-quiet-hours holiday
-test-calendar: install
+test-calendar: install fonts
 	@for moment in $(MOMENTS); do echo "== the suite at $$moment"; \
 	  $(BIN)/python -m pytest -m "not browser" --moment=$$moment || exit 1; done
 

@@ -23,6 +23,7 @@ AREAS = [
     "ops.education",
     "ops.programs.bus",
     "ops.events",
+    "ops.surveys",
 ]
 
 log = logging.getLogger(__name__)

@@ -21,6 +21,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -441,6 +442,45 @@ def prepared_app(config: dict | None = None):
     finally:
         shutil.rmtree(instance, ignore_errors=True)
         remove_broker_keys()
+
+
+def seed_tickets(app, count: int, *, days=None, confirmed_before=None) -> tuple[list[str], str]:
+    """An event (today, or ``days``) with ``count`` confirmed registrations (bulk rows), and a staff token.
+
+    ``confirmed_before``: how long ago the tickets were confirmed (a timedelta; default now).
+    """
+    from sqlalchemy import insert, select
+
+    from ops.accounts.services import create_user, issue_token
+    from ops.core.timeutil import seoul_today, utcnow
+    from ops.events import services
+    from ops.events.models import Registration, TicketType
+    from ops.extensions import db
+    from ops.passes.codes import sign_code
+    from ops.people.models import Person
+
+    with app.app_context():
+        event = services.create_event(slug="slw-bench", title_ko="벤치마크", days=days or [seoul_today()],
+                                      ticket_types=[dict(name="visitor", capacity=None)])
+        db.session.flush()
+        ticket_type_id = event.ticket_types[0].id
+        now = utcnow() - (confirmed_before or timedelta(0))
+        people = [dict(name=f"참가자{i:05d}", phone=f"010-{5000 + i // 10000:04d}-{i % 10000:04d}", country="KR",
+                       created_at=now, updated_at=now) for i in range(count)]
+        db.session.execute(insert(Person), people)
+        ids = db.session.scalars(select(Person.id).order_by(Person.id)).all()
+        codes = [sign_code("T", event.scope).text for _ in range(count)]
+        rows = [dict(event_id=event.id, ticket_type_id=ticket_type_id, person_id=pid,
+                     person_key=services.person_key(p["name"], p["phone"]), code=code, status="confirmed",
+                     name=p["name"], phone_tail=p["phone"][-4:], country="KR", locale="ko", source="api",
+                     created_at=now, confirmed_at=now)
+                for pid, p, code in zip(ids, people, codes)]
+        db.session.execute(insert(Registration), rows)
+        db.session.execute(TicketType.__table__.update().where(TicketType.id == ticket_type_id).values(taken=count))
+        staff = create_user("bench-door@example.org", "staff", "bench-password-123")
+        _token, raw = issue_token(staff, "bench scanner")
+        db.session.commit()
+    return codes, raw
 
 
 class Checks:

@@ -10,7 +10,7 @@ def init_app(app) -> None:
     from ..core.nav import Tile, register_tile
     from ..extensions import csrf
     from ..passes.scan import ScanContext, scan_context
-    from . import api, demo, kpi, models, reminders, services, views  # noqa: F401 (tables, handlers, metrics)
+    from . import api, demo, kpi, models, offline, reminders, services, views  # noqa: F401 (tables, handlers, metrics)
 
     app.register_blueprint(views.bp)
     csrf.exempt(api.bp)  # public registration has no session; staff routes check CSRF in api_role_required
@@ -31,5 +31,20 @@ def init_app(app) -> None:
         return [(str(_l("Walk-in registration")), url_for("events.walk_in", slug=slug)),
                 (str(_l("Live numbers")), url_for("events.live", slug=slug))]
 
+    def rooms(slug: str):
+        from flask_babel import get_locale
+
+        from .rooms import occasion_of, sessions_today
+
+        event = services.event_by_slug(slug)
+        locale = str(get_locale() or "ko")
+        return [(occasion_of(s), " · ".join(filter(None, [s.starts_at, s.title(locale), s.room])))
+                for s in sessions_today(event)] if event else []
+
+    def room_walk_in(occasion: str):
+        from .rooms import session_of_occasion
+
+        return url_for("events_api.room_walk_in", session_id=session_of_occasion(occasion))
+
     scan_context("events", ScanContext(title=title, search_url=lambda slug: url_for("events_api.search", slug=slug),
-                                       links=links))
+                                       links=links, offline=True, occasions=rooms, walk_in_url=room_walk_in))

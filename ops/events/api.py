@@ -4,11 +4,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, jsonify, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from ..accounts.roles import STAFF, api_role_required
 from ..core.api import api_error
 from ..extensions import db
+from ..passes.codes import InvalidCode, verify_code
 from . import services
 from .forms import RegistrationForm
 from .schemas import event_changes, event_payload
@@ -128,3 +130,23 @@ def search(slug: str):
         results.append({"code": r.code, "name": r.masked_name, "label": r.ticket_type.label(locale),
                         "detail": f"{str(services.status_label(r.status))} · ****{r.phone_tail}", "status": r.status})
     return jsonify(results=results)
+
+
+@bp.post("/events/sessions/<int:session_id>/walk-in")
+@api_role_required(*STAFF)
+def room_walk_in(session_id: int):
+    """A conference room's free seat for a confirmed ticket not booked for it; then admitted to the room."""
+    from ..passes.api import answer_scan
+    from .rooms import admit_to_room
+
+    body = request.get_json(silent=True) or {}
+    code, gate = body.get("code"), body.get("gate")
+    if not isinstance(gate, str) or not gate.strip():
+        return jsonify(errors={"gate": _("Please name the gate.")}), 422
+    try:
+        code_text = verify_code(code if isinstance(code, str) else "", kind="T").text
+    except InvalidCode:
+        return api_error(400, "invalid", result="invalid", detail=_("This is not a valid code."))
+    return answer_scan(admit_to_room(code_text, session_id, gate=gate.strip()[:60],
+                                     by_user=current_user._get_current_object(), locale=str(get_locale() or "ko"),
+                                     walk_in=True))

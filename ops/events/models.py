@@ -14,6 +14,7 @@ WAITLISTED = "waitlisted"
 CANCELLED = "cancelled"
 # A conference booking of a ticket still on the waiting list: it takes a seat only once the ticket does.
 ON_HOLD = "on_hold"
+DEFAULT_COLOUR = "#1f4e9e"  # a ticket type's colour on badges, "#rrggbb"
 
 
 class Event(db.Model):
@@ -75,6 +76,7 @@ class TicketType(db.Model):
     waitlist: Mapped[bool] = mapped_column(default=True)
     public: Mapped[bool] = mapped_column(default=True)  # False: staff register these (speakers, press)
     position: Mapped[int] = mapped_column(default=0)
+    colour: Mapped[str] = mapped_column(String(7), default=DEFAULT_COLOUR, server_default=DEFAULT_COLOUR)  # badges
 
     event = relationship(Event, back_populates="ticket_types")
 
@@ -184,4 +186,17 @@ class ExportAudit(db.Model):
     fmt: Mapped[str] = mapped_column(String(8))
     full_phones: Mapped[bool] = mapped_column(default=False)
     rows: Mapped[int] = mapped_column(default=0)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BadgePrint(db.Model):
+    """One badge printed for one registration: who printed it, when, in which size."""
+
+    __tablename__ = "event_badge_prints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("event_registrations.id", ondelete="CASCADE"),
+                                                 index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    size: Mapped[str] = mapped_column(String(8))
     at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -29,6 +29,20 @@ def _text(body: dict, key: str, errors: dict, *, required: bool = False, limit: 
     return value
 
 
+COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def _colour(spec: dict, errors: dict, key: str) -> str | None:
+    """A ticket type's colour on badges, "#rrggbb"; None when not sent."""
+    value = spec.get("colour")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not COLOUR.match(value):
+        errors[f"{key}.colour"] = _("Give the colour as #rrggbb, e.g. #1f4e9e.")
+        return None
+    return value.lower()
+
+
 def _capacity(value, errors: dict, key: str):
     if value is None:
         return None
@@ -111,7 +125,8 @@ def event_payload(body: dict) -> tuple[dict, dict]:
             label_ko = str(spec.get("label_ko") or spec.get("label") or "")[:100]
             ticket_types.append(dict(name=name, capacity=capacity, waitlist=bool(waitlist), label_ko=label_ko,
                                      label_en=str(spec.get("label_en") or "")[:100],
-                                     public=bool(spec.get("public", True))))
+                                     public=bool(spec.get("public", True)),
+                                     colour=_colour(spec, errors, key)))
     sessions = []
     for i, spec in enumerate(body.get("sessions") or []):
         key = f"sessions.{i}"
@@ -152,7 +167,7 @@ def event_changes(body, existing_types: set[str]) -> tuple[dict, list[tuple[str,
     """``(event fields, ticket type changes, errors)`` from a PATCH /api/v1/events/<slug> body.
 
     Only the keys sent change. A ticket type named like an existing one changes what its object
-    gives (capacity, waitlist, label_ko, label_en); a new name adds one (capacity, waitlist,
+    gives (capacity, waitlist, label_ko, label_en, colour); a new name adds one (capacity, waitlist,
     labels and public as when creating). Changes are ``("change" | "add", arguments)``.
     """
     errors: dict = {}
@@ -185,6 +200,8 @@ def event_changes(body, existing_types: set[str]) -> tuple[dict, list[tuple[str,
         for label, source in (("label_ko", "label_ko"), ("label_ko", "label"), ("label_en", "label_en")):
             if source in spec:
                 change[label] = _text(spec, source, errors, limit=100)
+        if "colour" in spec:
+            change["colour"] = _colour(spec, errors, key)
         if name in existing_types:
             changes.append(("change", change))
         else:

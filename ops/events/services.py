@@ -30,8 +30,9 @@ from ..people.consent import SMS_REMINDERS
 from ..people.phone import InvalidPhone, mask_phone, normalise_phone, phone_tail
 from ..people.services import person_query, person_with_consents
 from .consent import EVENT_REGISTRATION
-from .models import (CANCELLED, CONFIRMED, ON_HOLD, WAITLISTED, Event, EventSession, ExportAudit, Registration,
-                     SessionBooking, TicketType)
+from .models import (CANCELLED, CONFIRMED, DEFAULT_COLOUR, ON_HOLD, WAITLISTED, Event, EventSession, ExportAudit,
+                     Registration, SessionBooking, TicketType)
+from .rooms import room_numbers
 
 CHECKIN_KIND = "ticket"
 
@@ -163,20 +164,21 @@ def update_event(event: Event, *, days: list[date] | None = None, **fields) -> E
 
 
 def add_ticket_type(event: Event, *, name: str, capacity: int | None = None, waitlist: bool = True,
-                    label_ko: str = "", label_en: str = "", public: bool = True, position: int | None = None
-                    ) -> TicketType:
+                    label_ko: str = "", label_en: str = "", public: bool = True, position: int | None = None,
+                    colour: str | None = None) -> TicketType:
     name = (name or "").strip().lower()
     if any(t.name == name for t in event.ticket_types):
         raise InvalidEvent({"name": _("This event already has a ticket type with that name.")})
     ticket_type = TicketType(name=name, capacity=capacity, waitlist=bool(waitlist), label_ko=label_ko or "",
-                             label_en=label_en or "", public=bool(public), taken=0,
+                             label_en=label_en or "", public=bool(public), taken=0, colour=colour or DEFAULT_COLOUR,
                              position=len(event.ticket_types) if position is None else position)
     event.ticket_types.append(ticket_type)
     return ticket_type
 
 
 def change_ticket_type(ticket_type: TicketType, *, capacity: int | None, waitlist: bool,
-                       label_ko: str | None = None, label_en: str | None = None) -> list[Registration]:
+                       label_ko: str | None = None, label_en: str | None = None,
+                       colour: str | None = None) -> list[Registration]:
     """New capacity, waiting-list choice or labels (None keeps a label); more seats promote the
     waiting list at once. The name stays: it is what the API and imports refer to."""
     # The row is locked so that no registration takes a seat between the check and the change.
@@ -189,6 +191,8 @@ def change_ticket_type(ticket_type: TicketType, *, capacity: int | None, waitlis
         ticket_type.label_ko = label_ko.strip()[:100]
     if label_en is not None:
         ticket_type.label_en = label_en.strip()[:100]
+    if colour is not None:
+        ticket_type.colour = colour
     db.session.flush()
     return _promote(ticket_type.id)
 
@@ -209,7 +213,7 @@ def change_event(event: Event, fields: dict, ticket_types: list[tuple[str, dict]
             promoted += change_ticket_type(
                 ticket_type, capacity=change.get("capacity", ticket_type.capacity),
                 waitlist=change.get("waitlist", ticket_type.waitlist),
-                label_ko=change.get("label_ko"), label_en=change.get("label_en"))
+                label_ko=change.get("label_ko"), label_en=change.get("label_en"), colour=change.get("colour"))
         except InvalidEvent as exc:
             raise InvalidEvent({f"ticket_types.{i}.{k}": m for k, m in exc.errors.items()}) from None
     db.session.flush()
@@ -678,6 +682,7 @@ def live_numbers(event: Event, day: str | None = None) -> dict:
         "countries": [{"country": c, "registered": n, "checked_in": checked_countries.get(c, 0)} for c, n in countries],
         "day": day,
         "arrivals": [{"at": k, "count": arrivals[k]} for k in sorted(arrivals)],
+        "rooms": room_numbers(event),
     }
 
 
@@ -726,7 +731,13 @@ def next_days(start: date, count: int) -> list[date]:
 
 @scan_handler("T", autocommit=True)
 def scan_ticket(code: SignedCode, *, gate: str | None, by_user, occasion: str | None = None) -> ScanOutcome:
-    """The shared scanner's handler for event tickets (the occasion is always today)."""
+    """The shared scanner's handler for event tickets: the door today, or a conference room (``session:<id>``)."""
     from flask_babel import get_locale
 
+    if occasion:  # a conference room named on the scanner: read-then-one-write, safe without a transaction
+        from .rooms import admit_to_room, session_of_occasion
+
+        session_id = session_of_occasion(occasion)
+        if session_id is not None:
+            return admit_to_room(code.text, session_id, gate=gate, by_user=by_user, locale=str(get_locale() or "ko"))
     return admit(code.text, gate=gate, by_user=by_user, locale=str(get_locale() or "ko"))

@@ -4,9 +4,10 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -18,6 +19,7 @@ from . import services
 from .countries import country_name
 from .forms import CapacityForm, EventForm, RegistrationForm, SessionForm, TicketTypeForm, WalkInForm
 from .models import Event, Registration, TicketType
+from .offline import gate_conflicts
 
 bp = Blueprint("events", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/events")
@@ -251,7 +253,8 @@ def live(slug: str):
     """Live numbers for staff and managers; the page refreshes itself."""
     event = _event_or_404(slug)
     numbers = services.live_numbers(event, request.args.get("day") or None)
-    return render_template("events/live.html", event=event, n=numbers, locale=_locale())
+    return render_template("events/live.html", event=event, n=numbers, conflicts=gate_conflicts(event),
+                           locale=_locale())
 
 
 @bp.get("/events/manage/<slug>/registrations")
@@ -270,7 +273,7 @@ def registrations(slug: str):
         rows = db.session.scalars(stmt.options(selectinload(Registration.ticket_type), selectinload(Registration.person))
                                   .order_by(Registration.id.desc()).limit(PAGE).offset((page - 1) * PAGE)).all()
     return render_template("events/registrations.html", event=event, rows=rows, q=q, page=page, total=total,
-                           per_page=PAGE, locale=_locale())
+                           per_page=PAGE, badge_sizes=BADGE_SIZES, locale=_locale())
 
 
 @bp.post("/events/manage/<slug>/registrations/<int:reg_id>/cancel")
@@ -322,6 +325,46 @@ def walk_in(slug: str):
         status = 422
     return render_template("events/walk_in.html", event=event, form=form, outcome=outcome, gate=gate,
                            notices=NOTICES, locale=locale), status
+
+
+BADGE_SIZES = {"a6": _l("A6 (105 × 148 mm)"), "label": _l("Label (4 × 3 in, 102 × 76 mm)")}
+
+
+@bp.get("/events/manage/<slug>/badges")
+@role_required(*STAFF)
+def badges(slug: str):
+    """Choose badges to print: a ticket type, or registration numbers; A6 or a 4 × 3 in label."""
+    event = _event_or_404(slug)
+    return render_template("events/badges.html", event=event, sizes=BADGE_SIZES, locale=_locale())
+
+
+@bp.get("/events/manage/<slug>/badges.pdf")
+@role_required(*STAFF)
+def badges_pdf(slug: str):
+    """The chosen badges as one PDF (one badge a page); each badge printed is recorded."""
+    from .badges import BadgeFontMissing, badge_registrations, record_prints
+    from .badges import badges_pdf as render_badges
+
+    event = _event_or_404(slug)
+    size = request.args.get("size", "a6")
+    if size not in BADGE_SIZES:
+        size = "a6"
+    raw_ids = " ".join(request.args.getlist("ids")).replace(",", " ").split()  # a list field, or ticked rows
+    ids = [int(i) for i in raw_ids if i.isdigit()]
+    chosen = badge_registrations(event, ticket_type=request.args.get("type") or None, ids=ids)
+    if not chosen:
+        flash(_("No confirmed registration matches: choose a ticket type or registration numbers."), "error")
+        return redirect(url_for("events.badges", slug=slug))
+    try:
+        body = render_badges(event, chosen, size)
+    except BadgeFontMissing as exc:
+        current_app.logger.error("badges: %s", exc)
+        abort(503, description=_("The badge font is not installed on the server."))
+    record_prints(chosen, user=current_user, size=size)
+    db.session.commit()
+    response = Response(body, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{event.slug}-badges-{size}.pdf"'
+    return response
 
 
 @bp.get("/events/manage/<slug>/export.<fmt>")

@@ -230,6 +230,11 @@ def _consenting(person_ids: set[int]) -> set[int]:
     return {pid for pid, c in latest.items() if c.granted and c.withdrawn_at is None}
 
 
+def consenting_to_reminders(person_ids: set[int]) -> set[int]:
+    """Of these people, those who may be sent reminders now (one query): for areas choosing whom to ask."""
+    return _consenting(set(person_ids))
+
+
 def render(message) -> channels.Outgoing:
     """The message's text in its language, filled from its data; PermanentFailure if it cannot be."""
     template = TEMPLATES.get(message.template)

@@ -3,19 +3,22 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.roles import STAFF, api_role_required
 from ..core.api import api_error
 from ..core.sql import runs_without_transaction, without_transaction
+from ..core.timeutil import utcnow
 from ..extensions import db
 from ..kpi.services import request_rollup
 from .checkin import NotCheckedIn, undo_checkin
 from .codes import InvalidCode, verify_code
 from .models import CheckIn
-from .scan import SCAN_HANDLERS
+from .offline import apply_batch, download
+from .scan import SCAN_HANDLERS, ScanOutcome
+from .schemas import parse_batch
 
 bp = Blueprint("passes_api", __name__, url_prefix="/api/v1")
 
@@ -53,8 +56,12 @@ def checkin(body: dict, code, handler):
         return api_error(400, "invalid", result="invalid", detail=_("This is not a valid code."))
     if handler is None:
         return api_error(404, "unknown", result="unknown", detail=_("This code is not for this scanner."))
-    outcome = handler(code, gate=gate.strip()[:60], by_user=current_user._get_current_object(),
-                      occasion=body.get("occasion"))
+    return answer_scan(handler(code, gate=gate.strip()[:60], by_user=current_user._get_current_object(),
+                               occasion=body.get("occasion")))
+
+
+def answer_scan(outcome: ScanOutcome):
+    """Keep an admission (or roll a refusal back) and answer the scanner: one shape for every scan endpoint."""
     if outcome.status < 400:
         if runs_without_transaction(db.session()):
             db.session.flush()  # each statement commits on its own: there is no transaction to end
@@ -83,3 +90,54 @@ def undo(checkin_id: int):
         return api_error(409, "not_checked_in", detail=_("This check-in was already undone."))
     db.session.commit()
     return jsonify(result="undone", checkin_id=checkin_row.id, detail=_("Check-in undone."))
+
+
+# --- The offline scanner (see ops.passes.offline) ------------------------------------------------
+
+MAX_BATCH = 2000  # scans per upload; a scanner sends its queue in slices
+
+
+def _gzipped(payload: dict):
+    """The list as JSON, gzipped when the scanner accepts it (30,000 rows: see the README's figures)."""
+    import gzip
+    import json
+
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    response = current_app.response_class(body, mimetype="application/json")
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        response.set_data(gzip.compress(body, compresslevel=6))
+        response.headers["Content-Encoding"] = "gzip"
+    response.headers["Vary"] = "Accept-Encoding"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/checkin/offline")
+@api_role_required(*STAFF)
+def offline_download():
+    """What a scanner needs to decide offline for its context and today: in full, or since its cursor."""
+    from flask_wtf.csrf import generate_csrf
+
+    listed = download(request.args.get("context", ""), request.args.get("cursor"), utcnow())
+    if listed is None:
+        return api_error(404, "unknown_context", detail=_("This scanner has no list to download."))
+    if getattr(g, "auth_via", None) != "token":
+        listed["csrf_token"] = generate_csrf()  # the page may have been served from the scanner's cache
+    return _gzipped(listed)
+
+
+@bp.post("/checkin/batch")
+@api_role_required(*STAFF)
+def checkin_batch():
+    """Scans made offline: applied once each (by their id), judged by scan time; one answer per scan."""
+    scans, errors = parse_batch(request.get_json(silent=True), limit=MAX_BATCH)
+    if errors:
+        return jsonify(errors=errors), 422
+    answers = apply_batch(scans, by_user_id=current_user.id, now=utcnow())
+    db.session.commit()
+    if any(answer["result"] == "admitted" and not answer["repeat"] for answer in answers):
+        request_rollup()
+    counts = {}
+    for answer in answers:
+        counts[answer["result"]] = counts.get(answer["result"], 0) + 1
+    return jsonify(results=answers, counts=counts)

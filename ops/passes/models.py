@@ -36,3 +36,47 @@ class CheckIn(db.Model):
     undone_at: Mapped[datetime | None]
     undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     undo_reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class OfflineScan(db.Model):
+    """A scan a door scanner made while offline and uploaded later, with how it was judged.
+
+    ``scan_id`` is the scanner's own unique id for the scan: it makes an upload idempotent
+    (the same scan sent twice is applied once and answered the same way both times).
+    """
+
+    __tablename__ = "offline_scans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scan_id: Mapped[str] = mapped_column(String(64), unique=True)
+    code: Mapped[str] = mapped_column(String(200))
+    gate: Mapped[str] = mapped_column(String(60))
+    scanned_at: Mapped[datetime]  # UTC, the scanner's clock aligned with the server's at its last download
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # pending (claimed, being judged) | admitted | conflict | invalid | unknown | cancelled | not_confirmed | wrong_day
+    result: Mapped[str] = mapped_column(String(20), default="pending")
+    checkin_id: Mapped[int | None] = mapped_column(ForeignKey("check_ins.id", ondelete="SET NULL"), index=True)
+
+
+class CheckInConflict(db.Model):
+    """A pass admitted twice on one occasion (gates that were offline): the admission that lost.
+
+    The pass's live check-in is the first scan in time; each later admission of the same
+    pass and occasion is kept here, with its time and gate, for staff to look into.
+    """
+
+    __tablename__ = "check_in_conflicts"
+    __table_args__ = (Index("ix_check_in_conflicts_scope", "kind", "scope_id", "occasion"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    subject_id: Mapped[int]
+    scope_id: Mapped[int]
+    occasion: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime]  # when this (losing) admission was scanned, UTC
+    gate: Mapped[str | None] = mapped_column(String(60))
+    method: Mapped[str] = mapped_column(String(20), default="offline")
+    by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    checkin_id: Mapped[int | None] = mapped_column(ForeignKey("check_ins.id", ondelete="SET NULL"))  # the winner
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
 
-RESULTS = ("ok", "already_checked_in", "unknown", "invalid", "wrong_day", "not_confirmed", "cancelled")
+RESULTS = ("ok", "already_checked_in", "unknown", "invalid", "wrong_day", "not_confirmed", "cancelled",
+           "not_booked", "room_full")
 
 
 @dataclass
@@ -71,6 +72,11 @@ class ScanContext:
     title: Callable[[str], str | None]  # None: no such context (the page then ignores it)
     search_url: Callable[[str], str] | None = None
     links: Callable[[str], list[tuple[str, str]]] | None = None
+    offline: bool = False  # the area offers a list for the offline scanner (ops.passes.offline)
+    # Rooms inside the context the staff may name (e.g. today's conference sessions): [(occasion, label)],
+    # and where a walk-in seat is given in one (POST {"code", "gate"} → like /api/v1/checkin).
+    occasions: Callable[[str], list[tuple[str, str]]] | None = None
+    walk_in_url: Callable[[str], str] | None = None
 
 
 SCAN_CONTEXTS: dict[str, ScanContext] = {}

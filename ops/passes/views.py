@@ -1,6 +1,9 @@
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+import io
+from functools import lru_cache
+
+from flask import Blueprint, Response, abort, jsonify, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
 
 from ..accounts.roles import STAFF, role_required
@@ -44,6 +47,53 @@ def tone(name: str):
     return response
 
 
+# --- The scanner as an installable web app that works offline (see ops.passes.offline) ----------
+
+@bp.get("/scan/sw.js")
+def service_worker():
+    """The scanner's service worker, served under /scan so that it may control the scanner page."""
+    response = send_from_directory(bp.static_folder, "scan-sw.js", mimetype="text/javascript", max_age=0)
+    response.headers["Service-Worker-Allowed"] = url_for("passes.scanner")
+    response.headers["Cache-Control"] = "no-cache"  # a new version reaches the doors at their next visit
+    return response
+
+
+@bp.get("/scan/manifest.webmanifest")
+def manifest():
+    response = jsonify({
+        "name": _("Door scanner"), "short_name": _("Scanner"), "lang": "ko",
+        "start_url": url_for("passes.scanner"), "scope": url_for("passes.scanner"),
+        "display": "standalone", "background_color": "#ffffff", "theme_color": "#0b3d91",
+        "icons": [{"src": url_for("passes.icon", size=size), "sizes": f"{size}x{size}", "type": "image/png",
+                   "purpose": "any"} for size in ICON_SIZES],
+    })
+    response.mimetype = "application/manifest+json"
+    return response
+
+
+ICON_SIZES = (192, 512)
+
+
+@lru_cache(maxsize=len(ICON_SIZES))
+def _icon(size: int) -> bytes:
+    """A QR pattern as the scanner's icon, drawn here (no image files to ship)."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(qr_png("OPS SCAN", box_size=8))).convert("RGB")
+    out = io.BytesIO()
+    image.resize((size, size), Image.NEAREST).save(out, format="PNG")
+    return out.getvalue()
+
+
+@bp.get("/scan/icon-<int:size>.png")
+def icon(size: int):
+    if size not in ICON_SIZES:
+        abort(404)
+    response = Response(_icon(size), mimetype="image/png")
+    response.headers["Cache-Control"] = "public, max-age=604800"
+    return response
+
+
 @bp.get("/scan")
 @role_required(*STAFF)
 def scanner():
@@ -55,6 +105,9 @@ def scanner():
     title = context.title(value) if context and value else None
     search_url = context.search_url(value) if title and context.search_url else None
     links = context.links(value) if title and context.links else []
+    occasions = context.occasions(value) if title and context.occasions else []
+    occasion = request.args.get("occasion") or ""
+    occasion = occasion if occasion in {key for key, _label in occasions} else ""
     texts = {
         "ok": _("Come in"), "already_checked_in": _("Already checked in"), "invalid": _("Not a valid code"),
         "unknown": _("Unknown ticket"), "wrong_day": _("Wrong day"), "not_confirmed": _("Not confirmed"),
@@ -63,10 +116,29 @@ def scanner():
         "no_results": _("Nobody found."), "gate_needed": _("Please name the gate first."),
         "camera_unavailable": _("The camera is not available on this device. Use the scanner field."),
         "stop_camera": _("Stop the camera"), "start_camera": _("Scan with the camera"),
+        "online": _("Online"), "offline": _("Offline: this phone decides from its own list"),
+        "waiting": _("Scans waiting to be sent"), "list": _("Tickets in this phone's list"),
+        "updated": _("updated"), "not_in_list": _("Not in this phone's list: please send the visitor to the desk."),
+        "no_list": _("Offline, and this phone has no ticket list yet."),
+        "conflicts": _("Admitted at another gate too (reported to staff)"),
+        "offline_ok": _("Welcome! (checked offline, will be sent)"),
+        "offline_already": _("Already checked in at %(time)s, gate %(gate)s."),
+        "offline_cancelled": _("This ticket was cancelled."),
+        "offline_waitlisted": _("This ticket is on the waiting list, not confirmed."),
+        "offline_wrong_day": _("This ticket is not valid today."),
+        "not_booked": _("Not booked for this room"), "room_full": _("The room is full"),
+        "give_walk_in": _("Give a walk-in seat"),
     }
     urls = {"checkin": url_for("passes_api.checkin"), "undo": url_for("passes_api.undo", checkin_id=0),
             "jsqr": url_for("passes.static", filename="vendor/jsqr/jsQR.js"), "search": search_url,
             "tones": {name: url_for("passes.tone", name=name) for name in TONES}}
+    if occasion and context.walk_in_url:
+        urls["walk_in"] = context.walk_in_url(occasion)
+    if title and context.offline and not occasion:  # the offline list is the door's, not a room's
+        urls.update(offline_list=url_for("passes_api.offline_download", context=context_arg),
+                    batch=url_for("passes_api.checkin_batch"), sw=url_for("passes.service_worker"),
+                    sw_scope=url_for("passes.scanner"))
     return render_template("passes/scan.html", gate=gate, context=context_arg if title else "",
                            context_title=title, search_url=search_url, links=links,
-                           config={"texts": texts, "urls": urls})
+                           offline="offline_list" in urls, occasions=occasions, occasion=occasion,
+                           config={"texts": texts, "urls": urls, "occasion": occasion})

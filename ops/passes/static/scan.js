@@ -32,12 +32,17 @@
     box.dataset.result = kind;
   }
 
-  function post(url, body) {
+  var offline = window.opsOffline || {enabled: false};
+
+  function post(url, body, patienceMs) {
+    var controller = (patienceMs && window.AbortController) ? new AbortController() : null;
+    var timer = controller ? setTimeout(function () { controller.abort(); }, patienceMs) : null;
     return fetch(url, {
-      method: "POST", credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json"},
+      method: "POST", credentials: "same-origin", signal: controller ? controller.signal : undefined,
+      headers: {"Content-Type": "application/json", "X-CSRFToken": offline.csrf || csrf, "Accept": "application/json"},
       body: JSON.stringify(body)
     }).then(function (response) {
+      clearTimeout(timer);
       return response.json().catch(function () { return {}; }).then(function (data) { return {status: response.status, data: data}; });
     });
   }
@@ -59,17 +64,35 @@
     if (!gate) { waiting = []; busy = false; show("bad", T.gate_needed); play("bad"); gateInput.focus(); return; }
     localStorage.setItem("ops-scan-gate", gate);
     busy = true;
-    post(U.checkin, {code: code, gate: gate}).then(function (answer) {
+    if (offline.enabled && offline.offline) { decideOffline(code, gate).then(next); return; }
+    // With an offline list, a server that does not answer within 4 s is treated as gone.
+    var body = {code: code, gate: gate};
+    if (config.occasion) { body.occasion = config.occasion; }
+    post(U.checkin, body, offline.enabled ? 4000 : 0).then(function (answer) {
+      if (offline.enabled && (answer.status >= 500 || answer.status === 0)) { throw new Error("server"); }
       var data = answer.data || {};
       var result = data.result || (answer.status === 400 ? "invalid" : "error");
       var kind = result === "ok" ? "ok" : (result === "already_checked_in" ? "warn" : "bad");
       show(kind, T[result] || T.error, data.name, data.label, data.detail);
       lastCheckinId = data.checkin_id || null;
       undoButton.hidden = !(lastCheckinId && (result === "ok" || result === "already_checked_in"));
+      walkInCode = (result === "not_booked" && data.walk_in && U.walk_in) ? code : null;
+      walkInButton.hidden = !walkInCode;
+      if (offline.enabled && result === "ok") { offline.noteAdmitted(code, gate); }
       play(kind);
     }).catch(function () {
-      show("bad", T.error); play("bad");
+      if (!offline.enabled) { show("bad", T.error); play("bad"); return; }
+      offline.goOffline();
+      return decideOffline(code, gate);
     }).then(next);
+  }
+
+  function decideOffline(code, gate) {
+    return offline.scan(code, gate).then(function (a) {
+      show(a.kind, a.title, a.name, a.label, a.detail);
+      lastCheckinId = null; undoButton.hidden = true;  // an undo needs the server
+      play(a.kind);
+    }).catch(function () { show("bad", T.error); play("bad"); });
   }
 
   document.getElementById("scan-form").addEventListener("submit", function (event) {
@@ -77,6 +100,22 @@
     var code = codeInput.value;
     codeInput.value = "";  // cleared at once, ready for the next code
     checkIn(code);
+  });
+
+  /* In a conference room: a free seat for a ticket not booked for it, when staff say so. */
+  var walkInButton = box.querySelector(".scan-walk-in");
+  var walkInCode = null;
+  walkInButton.addEventListener("click", function () {
+    if (!walkInCode) { return; }
+    var code = walkInCode;
+    walkInCode = null; walkInButton.hidden = true;
+    post(U.walk_in, {code: code, gate: gateInput.value.trim()}).then(function (answer) {
+      var data = answer.data || {};
+      var result = data.result || "error";
+      var kind = result === "ok" ? "ok" : (result === "already_checked_in" ? "warn" : "bad");
+      show(kind, T[result] || T.error, data.name, data.label, data.detail);
+      play(kind); codeInput.focus();
+    }).catch(function () { show("bad", T.error); play("bad"); });
   });
 
   undoButton.addEventListener("click", function () {
