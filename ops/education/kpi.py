@@ -29,6 +29,30 @@ def prompt_trainees(year: int, as_of: date) -> float:
     return _distinct_people(completed_enrolments(year, kinds=(PROMPT,), before=_end_of(as_of)))
 
 
+def _sessions_held(year: int, kind: str, as_of: date) -> float:
+    return float(db.session.scalar(select(func.count(CourseSession.id)).join(Course, Course.id == CourseSession.course_id)
+                                   .where(Course.year == year, Course.kind == kind,
+                                          CourseSession.ends_at < _end_of(as_of))) or 0)
+
+
+@metric("education.prompt_sessions")
+def prompt_sessions(year: int, as_of: date) -> float:
+    """Prompt-engineering sessions that have ended."""
+    return _sessions_held(year, PROMPT, as_of)
+
+
+@metric("education.data_admin_sessions")
+def data_admin_sessions(year: int, as_of: date) -> float:
+    """Tailored data-administration sessions that have ended."""
+    return _sessions_held(year, DATA_ADMIN, as_of)
+
+
+@metric("education.data_admin_trainees")
+def data_admin_trainees(year: int, as_of: date) -> float:
+    """People who completed a tailored data-administration course (by its completion rule)."""
+    return _distinct_people(completed_enrolments(year, kinds=(DATA_ADMIN,), before=_end_of(as_of)))
+
+
 @metric("education.institutions_trained")
 def institutions_trained(year: int, as_of: date) -> float:
     """Institutions whose tailored data-administration course was delivered (its last session over)."""
