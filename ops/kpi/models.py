@@ -11,7 +11,8 @@ from ..extensions import db
 
 class ManualEntry(db.Model):
     """A figure a manager entered for a metric the platform cannot see. Entries are never
-    edited: a correction is a newer entry, so the history (who, when, why) is kept."""
+    edited: a correction is a newer entry that names the one it corrects (which then no longer
+    counts), so the history (who, when, why, the value before) is kept."""
 
     __tablename__ = "kpi_entries"
     __table_args__ = (Index("ix_kpi_entries_lookup", "year", "metric", "as_of"),)
@@ -24,8 +25,12 @@ class ManualEntry(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     entered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The metric's value as of the same day just before this entry (None: it had none).
+    previous_value: Mapped[float | None] = mapped_column(Float)
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("kpi_entries.id", ondelete="SET NULL"), unique=True)
 
     entered_by = relationship("User")
+    corrects = relationship("ManualEntry", remote_side=[id])
 
 
 class Snapshot(db.Model):
@@ -39,4 +44,5 @@ class Snapshot(db.Model):
     metric: Mapped[str] = mapped_column(String(120))
     day: Mapped[date]
     value: Mapped[float | None] = mapped_column(Float)
+    state: Mapped[str] = mapped_column(String(20), default="ok", server_default="ok")  # see services.Value
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
