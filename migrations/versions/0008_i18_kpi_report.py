@@ -1,4 +1,4 @@
-"""kpi: corrections of managers' entries (with the value before), the state of each snapshot
+"""kpi: corrections of managers' entries (with the value before), the state of each snapshot, budget execution
 
 Revision ID: 0008_i18
 Revises: 0007_notify_kpi
@@ -21,9 +21,30 @@ def upgrade():
                                     ['corrects_id'], ['id'], ondelete='SET NULL')
     with op.batch_alter_table('kpi_snapshots', schema=None) as batch_op:
         batch_op.add_column(sa.Column('state', sa.String(length=20), server_default='ok', nullable=False))
+    op.create_table('budget_executions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('budget_line_id', sa.Integer(), nullable=False),
+    sa.Column('month', sa.Integer(), nullable=False),
+    sa.Column('committed', sa.BigInteger(), nullable=False),
+    sa.Column('spent', sa.BigInteger(), nullable=False),
+    sa.Column('source', sa.String(length=10), nullable=False),
+    sa.Column('entered_by_id', sa.Integer(), nullable=True),
+    sa.Column('entered_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['budget_line_id'], ['budget_lines.id'], name=op.f('fk_budget_executions_budget_line_id_budget_lines'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['entered_by_id'], ['users.id'], name=op.f('fk_budget_executions_entered_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_budget_executions'))
+    )
+    with op.batch_alter_table('budget_executions', schema=None) as batch_op:
+        batch_op.create_index('ix_budget_executions_lookup', ['budget_line_id', 'month', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_budget_executions_year'), ['year'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('budget_executions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_budget_executions_year'))
+        batch_op.drop_index('ix_budget_executions_lookup')
+    op.drop_table('budget_executions')
     with op.batch_alter_table('kpi_snapshots', schema=None) as batch_op:
         batch_op.drop_column('state')
     with op.batch_alter_table('kpi_entries', schema=None) as batch_op:

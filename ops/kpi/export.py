@@ -52,3 +52,16 @@ def workbook(data: dict, status_labels: dict[str, str]) -> bytes:
     out = BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def budget_template(year: int, lines: list, header: list[str], month: int) -> bytes:
+    """The upload template: the accepted columns with a row per project (month and amounts to fill),
+    and the projects with their budgets on a second sheet for reference."""
+    book = Workbook()
+    book.remove(book.active)
+    _sheet(book, _("Execution"), header, [[line.key, month, None, None] for line in lines])
+    _sheet(book, _("Projects"), [_("Project code"), _("Project"), _("Budget (thousand KRW)")],
+           [[line.key, line.name_ko, line.budget] for line in lines])
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()

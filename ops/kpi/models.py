@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.timeutil import utcnow
@@ -46,3 +46,25 @@ class Snapshot(db.Model):
     value: Mapped[float | None] = mapped_column(Float)
     state: Mapped[str] = mapped_column(String(20), default="ok", server_default="ok")  # see services.Value
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BudgetExecution(db.Model):
+    """A budget line's committed and spent amounts (thousand KRW) to the end of a month, as a manager
+    recorded them by form or upload. Rows are never edited: the latest row of a line and month is its
+    figure, the earlier ones are its history."""
+
+    __tablename__ = "budget_executions"
+    __table_args__ = (Index("ix_budget_executions_lookup", "budget_line_id", "month", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(index=True)
+    budget_line_id: Mapped[int] = mapped_column(ForeignKey("budget_lines.id", ondelete="CASCADE"))
+    month: Mapped[int]
+    committed: Mapped[int] = mapped_column(BigInteger)
+    spent: Mapped[int] = mapped_column(BigInteger)
+    source: Mapped[str] = mapped_column(String(10))  # form | upload
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    entered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    budget_line = relationship("BudgetLine")
+    entered_by = relationship("User")

@@ -19,7 +19,8 @@ from ..core.errors import DomainError
 from ..core.timeutil import seoul_today, utcnow
 from ..extensions import db
 from ..people.districts import DISTRICTS
-from ..plan.models import BudgetLine, Programme, Target
+from ..plan.models import Programme, Target
+from . import budget
 from .models import ManualEntry, Snapshot
 from .registry import DISTRICT_FIGURES, METRICS, PEOPLE
 
@@ -398,23 +399,6 @@ def _districts(year: int, as_of: date, locale: str) -> dict:
             "totals": {c["key"]: sum(r["values"][c["key"]] for r in rows) for c in columns}}
 
 
-def _budget(year: int, programme_id: int | None, locale: str) -> dict:
-    stmt = select(BudgetLine).where(BudgetLine.year == year).order_by(BudgetLine.id)
-    if programme_id:
-        stmt = stmt.where(BudgetLine.programme_id == programme_id)
-    lines = []
-    for line in db.session.scalars(stmt):
-        lines.append({"key": line.key, "name": line.name_en if locale == "en" else line.name_ko,
-                      "budget": line.budget, "committed": line.committed, "spent": line.spent,
-                      "committed_share": round(line.share(line.committed), 4),
-                      "spent_share": round(line.share(line.spent), 4),
-                      "as_of": line.as_of.isoformat() if line.as_of else None})
-    totals = {k: sum(line[k] for line in lines) for k in ("budget", "committed", "spent")}
-    for k in ("committed", "spent"):
-        totals[f"{k}_share"] = round(totals[k] / totals["budget"], 4) if totals["budget"] else 0.0
-    return {"lines": lines, "totals": totals}
-
-
 def _previous(year: int, as_of: date, keys: list[str]) -> dict[str, dict]:
     """The same metrics as of the same date last year: the previous year's snapshot, or its managers' entry."""
     day = same_day_last_year(as_of)
@@ -486,5 +470,5 @@ def figures(year: int, month: int | None = None, programme: str | None = None, *
         "programmes": [{"key": p.key, "code": p.code, "name": p.name(locale), "metrics": by_programme.get(p.id, [])}
                        for p in programmes],
         "districts": _districts(year, as_of, locale),
-        "budget": _budget(year, selected.id if selected else None, locale),
+        "budget": budget.execution(year, as_of, selected.id if selected else None, locale),
     }

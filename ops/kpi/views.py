@@ -8,15 +8,16 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..accounts.roles import MANAGERS, STAFF, role_required
+from ..core.sheets import BadSheet
 from ..core.timeutil import seoul_today
 from ..extensions import db
 from ..plan.models import Programme
-from . import export, services
+from . import budget, export, services
 from .charts import progress_svg, trend_svg
-from .forms import ManualEntryForm
+from .forms import BudgetExecutionForm, BudgetUploadForm, ManualEntryForm
 
 # The areas that register served people, by their registry key (see ops.kpi.registry.served_people).
 PEOPLE_LABELS = {"eodina": _l("1:1 digital lessons"), "bus": _l("Digital experience bus"),
@@ -67,6 +68,12 @@ def home():
 @role_required(*MANAGERS)
 def entries_current():
     return redirect(url_for("kpi.entries", year=services.plan_year()))
+
+
+@bp.get("/kpi/budget")
+@role_required(*MANAGERS)
+def budget_current():
+    return redirect(url_for("kpi.budget_execution", year=services.plan_year()))
 
 
 @bp.get("/kpi/<int:year>")
@@ -132,3 +139,107 @@ def entries(year: int):
     return render_template("kpi/entries.html", form=form, year=year, history=services.entry_history(year),
                            corrected=services.corrected_ids(year), corrects=corrects, names=names,
                            units=UNIT_LABELS, targets=targets), status
+
+
+BUDGET_ERRORS = {
+    "unknown_code": _l("No project has this code in the year's plan."),
+    "invalid_month": _l("The month must be a number from 1 to 12."),
+    "future_month": _l("This month has not begun yet."),
+    "invalid_amount": _l("Enter a whole number of thousand KRW, 0 or more."),
+    "over_budget": _l("More than the project's whole budget."),
+    "duplicate_row": _l("The same project and month appear on an earlier row."),
+    "too_many_rows": _l("The file has too many rows."),
+    "no_rows": _l("The file has no rows to record."),
+}
+SHEET_ERRORS = {
+    "type": _l("Please upload an XLSX file (use the template)."),
+    "xlsx": _l("This file cannot be read as an XLSX workbook."),
+    "empty": _l("The file is empty."),
+    "columns": _l("The first row must name the template's columns: project code, month, committed, spent."),
+}
+BUDGET_FIELDS = {"code": _l("Project code"), "month": _l("Month"), "committed": _l("Committed"),
+                 "spent": _l("Spent"), "file": _l("File")}
+
+
+def _budget_page(year: int, form, upload, row_errors=None, status: int = 200):
+    lines = budget.lines(year)
+    if not lines:
+        abort(404)
+    return render_template("kpi/budget.html", year=year, form=form, upload=upload, row_errors=row_errors or [],
+                           history=budget.history(year), fields=BUDGET_FIELDS,
+                           data=budget.execution(year, services.as_of_for(year, None), locale=_locale()),
+                           progress_svg=progress_svg), status
+
+
+def _budget_forms(year: int):
+    form, upload = BudgetExecutionForm(prefix="one"), BudgetUploadForm(prefix="file")
+    form.code.choices = [("", _("Choose…"))] + [(line.key, line.name_en if _locale() == "en" else line.name_ko)
+                                                for line in budget.lines(year)]
+    form.month.choices = [(m, _("%(month)s/%(year)s", month=m, year=year)) for m in range(1, 13)]
+    if request.method == "GET" and form.month.data is None:
+        today = seoul_today()
+        form.month.data = today.month if today.year == year else 12
+    return form, upload
+
+
+def _row_messages(exc: budget.InvalidExecution) -> list[dict]:
+    return [{"row": row, "problems": [(str(BUDGET_FIELDS[f]), str(BUDGET_ERRORS[c])) for f, c in fields.items()]}
+            for row, fields in sorted(exc.rows.items())]
+
+
+@bp.route("/kpi/<int:year>/budget", methods=["GET", "POST"])
+@role_required(*MANAGERS)
+def budget_execution(year: int):
+    """Record one project's execution to the end of a month."""
+    form, upload = _budget_forms(year)
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                budget.record(year, [{"code": form.code.data, "month": form.month.data,
+                                      "committed": form.committed.data, "spent": form.spent.data}],
+                              user=current_user, source="form")
+                db.session.commit()
+                flash(_("The execution is recorded."), "success")
+                return redirect(url_for("kpi.budget_execution", year=year))
+            except budget.InvalidExecution as exc:
+                db.session.rollback()
+                for field, code in exc.rows.get(1, {}).items():
+                    getattr(form, field).errors.append(str(BUDGET_ERRORS[code]))
+        return _budget_page(year, form, upload, status=422)
+    return _budget_page(year, form, upload)
+
+
+@bp.post("/kpi/<int:year>/budget/upload")
+@role_required(*MANAGERS)
+def budget_upload(year: int):
+    """Record a whole XLSX: every row right, or nothing stored."""
+    form, upload = _budget_forms(year)
+    if not upload.validate_on_submit():
+        return _budget_page(year, form, upload, status=422)
+    file = upload.sheet.data
+    try:
+        rows = budget.read_upload(file.filename or "", file.read())
+        result = budget.record(year, rows, user=current_user, source="upload")
+        db.session.commit()
+    except BadSheet as exc:
+        upload.sheet.errors.append(str(SHEET_ERRORS.get(str(exc), SHEET_ERRORS["xlsx"])))
+        return _budget_page(year, form, upload, status=422)
+    except budget.InvalidExecution as exc:
+        db.session.rollback()
+        upload.sheet.errors.append(_("Nothing was recorded: %(n)s row(s) need correcting.", n=len(exc.rows)))
+        return _budget_page(year, form, upload, row_errors=_row_messages(exc), status=422)
+    flash(_("%(added)s row(s) recorded, %(unchanged)s already as recorded.", added=result.added,
+            unchanged=result.unchanged), "success")
+    return redirect(url_for("kpi.budget_execution", year=year))
+
+
+@bp.get("/kpi/<int:year>/budget/template.xlsx")
+@role_required(*MANAGERS)
+def budget_template(year: int):
+    lines = budget.lines(year)
+    if not lines:
+        abort(404)
+    today = seoul_today()
+    body = export.budget_template(year, lines, budget.TEMPLATE_HEADER, today.month if today.year == year else 12)
+    return Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="budget-execution-{year}.xlsx"'})
