@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test browser wrk bench i18n
+.PHONY: install run test browser fonts wrk bench i18n
 
 $(BIN)/ops: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ $(BIN)/ops: pyproject.toml
 
 install: $(BIN)/ops
 
-run: install
+run: install fonts
 	$(BIN)/ops db upgrade
 	$(BIN)/ops seed plan
 	$(BIN)/ops seed demo
@@ -29,7 +29,13 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
 	  echo "chromium not installed: browser tests will skip"
 
-test: install browser
+# Debian's Nanum fonts: the monthly KPI report's PDF embeds NanumGothic (root only; else set OPS_REPORT_FONT).
+fonts:
+	@test -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-nanum >/dev/null; } || \
+	  echo "fonts-nanum not installed: monthly KPI reports need OPS_REPORT_FONT"
+
+test: install browser fonts
 	$(BIN)/python -m pytest
 
 # wrk drives the HTTP benchmarks (Debian's package; root only; without it they fall back to a Python client).

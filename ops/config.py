@@ -64,6 +64,11 @@ class Config:
         self.OPS_ADMIN_EMAIL = env.get("OPS_ADMIN_EMAIL", "")
         # A metric-moving action asks for a KPI roll-up at most this often (seconds, per process).
         self.OPS_KPI_ROLLUP_EVERY = int(env.get("OPS_KPI_ROLLUP_EVERY", "300"))
+        # The TrueType font embedded in the monthly KPI report's PDF (Korean glyphs; Debian's fonts-nanum,
+        # installed by `make fonts`) and its bold face.
+        self.OPS_REPORT_FONT = env.get("OPS_REPORT_FONT", "/usr/share/fonts/truetype/nanum/NanumGothic.ttf")
+        self.OPS_REPORT_FONT_BOLD = env.get("OPS_REPORT_FONT_BOLD",
+                                            "/usr/share/fonts/truetype/nanum/NanumGothicBold.ttf")
 
     @property
     def is_production(self) -> bool:

@@ -1,4 +1,4 @@
-"""kpi: corrections of managers' entries (with the value before), the state of each snapshot, budget execution
+"""kpi: corrections of managers' entries (with the value before), the state of each snapshot, budget execution, monthly reports
 
 Revision ID: 0008_i18
 Revises: 0007_notify_kpi
@@ -38,9 +38,23 @@ def upgrade():
     with op.batch_alter_table('budget_executions', schema=None) as batch_op:
         batch_op.create_index('ix_budget_executions_lookup', ['budget_line_id', 'month', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_budget_executions_year'), ['year'], unique=False)
+    op.create_table('kpi_reports',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('month', sa.Integer(), nullable=False),
+    sa.Column('as_of', sa.Date(), nullable=False),
+    sa.Column('built_at', sa.DateTime(), nullable=False),
+    sa.Column('built_by_id', sa.Integer(), nullable=True),
+    sa.Column('xlsx', sa.LargeBinary(), nullable=False),
+    sa.Column('pdf', sa.LargeBinary(), nullable=False),
+    sa.ForeignKeyConstraint(['built_by_id'], ['users.id'], name=op.f('fk_kpi_reports_built_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_kpi_reports')),
+    sa.UniqueConstraint('year', 'month', name=op.f('uq_kpi_reports_year_month'))
+    )
 
 
 def downgrade():
+    op.drop_table('kpi_reports')
     with op.batch_alter_table('budget_executions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_budget_executions_year'))
         batch_op.drop_index('ix_budget_executions_lookup')

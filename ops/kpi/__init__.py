@@ -14,7 +14,7 @@ def init_app(app) -> None:
     from ..accounts.roles import MANAGERS, STAFF
     from ..core.demo import register_seeder
     from ..core.nav import Tile, register_tile
-    from . import api, cli, demo, models, tasks, views  # noqa: F401 (tables, Celery tasks)
+    from . import api, cli, demo, models, reports, tasks, views  # noqa: F401 (tables, Celery tasks, message texts)
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)

@@ -28,3 +28,7 @@ class BudgetExecutionForm(FlaskForm):
 
 class BudgetUploadForm(FlaskForm):
     sheet = FileField(_l("XLSX file in the template's columns"), validators=[FileRequired(_l("Please choose a file."))])
+
+
+class MonthlyReportForm(FlaskForm):
+    month = SelectField(_l("Month"), coerce=int)

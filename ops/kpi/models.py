@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Float, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.timeutil import utcnow
@@ -68,3 +68,21 @@ class BudgetExecution(db.Model):
 
     budget_line = relationship("BudgetLine")
     entered_by = relationship("User")
+
+
+class MonthlyReport(db.Model):
+    """The city's monthly KPI report of one month, as built (XLSX and PDF); building it again replaces it."""
+
+    __tablename__ = "kpi_reports"
+    __table_args__ = (UniqueConstraint("year", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int]
+    month: Mapped[int]
+    as_of: Mapped[date]
+    built_at: Mapped[datetime] = mapped_column(default=utcnow)
+    built_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    xlsx: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+
+    built_by = relationship("User")

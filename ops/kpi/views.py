@@ -15,9 +15,9 @@ from ..core.sheets import BadSheet
 from ..core.timeutil import seoul_today
 from ..extensions import db
 from ..plan.models import Programme
-from . import budget, export, services
+from . import budget, export, reports, services
 from .charts import progress_svg, trend_svg
-from .forms import BudgetExecutionForm, BudgetUploadForm, ManualEntryForm
+from .forms import BudgetExecutionForm, BudgetUploadForm, ManualEntryForm, MonthlyReportForm
 
 # The areas that register served people, by their registry key (see ops.kpi.registry.served_people).
 PEOPLE_LABELS = {"eodina": _l("1:1 digital lessons"), "bus": _l("Digital experience bus"),
@@ -243,3 +243,45 @@ def budget_template(year: int):
     body = export.budget_template(year, lines, budget.TEMPLATE_HEADER, today.month if today.year == year else 12)
     return Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f'attachment; filename="budget-execution-{year}.xlsx"'})
+
+
+REPORT_ERRORS = {"no_plan": _l("There is no plan for this year."),
+                 "month_not_over": _l("This month has not begun yet.")}
+
+
+@bp.route("/kpi/<int:year>/reports", methods=["GET", "POST"])
+@role_required(*STAFF)
+def monthly_reports(year: int):
+    """The monthly reports kept for the year; managers build one for any month."""
+    form = MonthlyReportForm()
+    form.month.choices = [(m, _("%(month)s/%(year)s", month=m, year=year)) for m in range(1, 13)]
+    today = seoul_today()
+    if request.method == "GET":
+        form.month.data = reports.month_before(today)[1] if today.year == year else 12
+    status = 200
+    if request.method == "POST":
+        if not current_user.has_role(*MANAGERS):
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                reports.build(year, form.month.data, user=current_user, today=today)
+                db.session.commit()
+                flash(_("The report for %(month)s/%(year)s is built.", month=form.month.data, year=year), "success")
+                return redirect(url_for("kpi.monthly_reports", year=year))
+            except reports.DomainError as exc:
+                db.session.rollback()
+                form.month.errors.append(str(REPORT_ERRORS.get(exc.code, exc.code)))
+        status = 422
+    return render_template("kpi/reports.html", year=year, form=form, reports=reports.reports(year)), status
+
+
+@bp.get("/kpi/<int:year>/reports/<int:month>.<any(pdf, xlsx):kind>")
+@role_required(*STAFF)
+def monthly_report_file(year: int, month: int, kind: str):
+    report = reports.get(year, month)
+    if report is None:
+        abort(404)
+    mimetype = ("application/pdf" if kind == "pdf"
+                else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return Response(getattr(report, kind), mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="kpi-report-{year}-{month:02d}.{kind}"'})
