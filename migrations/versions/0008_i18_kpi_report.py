@@ -1,4 +1,4 @@
-"""kpi: corrections of managers' entries (with the value before), the state of each snapshot, budget execution, monthly reports
+"""kpi: corrections of managers' entries (with the value before), the state of each snapshot, budget execution, monthly reports, Smart City Center visits
 
 Revision ID: 0008_i18
 Revises: 0007_notify_kpi
@@ -51,9 +51,45 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_kpi_reports')),
     sa.UniqueConstraint('year', 'month', name=op.f('uq_kpi_reports_year_month'))
     )
+    op.create_table('center_visits',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('group_name', sa.String(length=120), nullable=False),
+    sa.Column('origin', sa.String(length=10), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('group_size', sa.Integer(), nullable=False),
+    sa.Column('language', sa.String(length=10), nullable=False),
+    sa.Column('countries', sa.JSON(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('decided_at', sa.DateTime(), nullable=True),
+    sa.Column('decided_by_id', sa.Integer(), nullable=True),
+    sa.Column('recorded_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['contact_id'], ['people.id'], name=op.f('fk_center_visits_contact_id_people')),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], name=op.f('fk_center_visits_decided_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_center_visits'))
+    )
+    with op.batch_alter_table('center_visits', schema=None) as batch_op:
+        batch_op.create_index('ix_center_visits_day', ['day', 'status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_center_visits_contact_id'), ['contact_id'], unique=False)
+    op.create_table('center_visit_counts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('visit_id', sa.Integer(), nullable=False),
+    sa.Column('country', sa.String(length=2), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['visit_id'], ['center_visits.id'], name=op.f('fk_center_visit_counts_visit_id_center_visits'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_center_visit_counts')),
+    sa.UniqueConstraint('visit_id', 'country', name=op.f('uq_center_visit_counts_visit_id_country'))
+    )
 
 
 def downgrade():
+    op.drop_table('center_visit_counts')
+    with op.batch_alter_table('center_visits', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_center_visits_contact_id'))
+        batch_op.drop_index('ix_center_visits_day')
+    op.drop_table('center_visits')
     op.drop_table('kpi_reports')
     with op.batch_alter_table('budget_executions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_budget_executions_year'))

@@ -20,6 +20,14 @@ class DomainError(Exception):
         self.details = details
 
 
+class FieldErrors(DomainError):
+    """A rule refused some fields: ``errors`` maps each field's name to a code or a message."""
+
+    def __init__(self, errors: dict):
+        super().__init__(self.code)
+        self.errors = errors
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 

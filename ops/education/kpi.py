@@ -7,7 +7,7 @@ from sqlalchemy import distinct, func, select
 
 from ..core.timeutil import SEOUL, seoul_to_utc
 from ..extensions import db
-from ..kpi.registry import metric, served_people
+from ..kpi.registry import metric, metric_part, served_people
 from ..people.models import Person
 from .models import COLLABORATION, DATA_ADMIN, PROMPT, SMART_CITY_CENTER, Course, CourseSession
 from .reports import attendees, completed_enrolments
@@ -69,7 +69,7 @@ def collaboration_trainees(year: int, as_of: date) -> float:
     return _distinct_people(attendees(year, kinds=(COLLABORATION,), before=_end_of(as_of)))
 
 
-@metric("smart_city_center.users")
+@metric_part("smart_city_center.users", "education")
 def smart_city_center_learners(year: int, as_of: date) -> float:
     """Education's share of Smart City Center users: people who came to its AI courses and lectures."""
     return _distinct_people(attendees(year, kinds=(SMART_CITY_CENTER,), before=_end_of(as_of)))

@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import io
 from datetime import date, timedelta
-from functools import lru_cache
-
-import holidays
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -22,6 +19,7 @@ from ..accounts.roles import MANAGERS
 from ..core.errors import DomainError
 from ..core.sql import dialect_insert
 from ..core.timeutil import seoul_today, utcnow
+from ..core.workdays import first_working_day
 from ..extensions import db
 from ..notify.registry import message_template
 from ..notify.services import queue_message
@@ -46,22 +44,6 @@ class NoPlan(DomainError):
 
 class NotYet(DomainError):
     code = "month_not_over"
-
-
-@lru_cache(maxsize=8)
-def _korean_holidays(year: int):
-    return holidays.country_holidays("KR", years=year)
-
-
-def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in _korean_holidays(day.year)
-
-
-def first_working_day(year: int, month: int) -> date:
-    day = date(year, month, 1)
-    while not is_working_day(day):
-        day += timedelta(days=1)
-    return day
 
 
 def month_before(day: date) -> tuple[int, int]:

@@ -23,14 +23,6 @@ def bus_figures(app, plan):
     db.session.commit()
 
 
-@pytest.mark.parametrize("month, first", [((2026, 3), date(2026, 3, 3)),   # 1 March a Sunday, 2 March substitute
-                                          ((2027, 2), date(2027, 2, 1)),   # a Monday
-                                          ((2026, 10), date(2026, 10, 1)),
-                                          ((2027, 1), date(2027, 1, 4))])  # 1 January a holiday, then a weekend
-def test_the_first_working_day_skips_weekends_and_korean_holidays(month, first):
-    assert reports.first_working_day(*month) == first
-
-
 def test_the_report_has_every_metric_against_the_month_before_and_budget_execution(app, bus_figures):
     report = reports.build(2025, 6, today=date(2025, 12, 31))
     db.session.commit()
