@@ -430,7 +430,7 @@ def measure(runs: int) -> tuple[dict, list[str]]:
         start = time.perf_counter()
         db.session.scalar(select(func.count()).select_from(fn(YEAR).subquery()))
         print(f"  {key:<40} {(time.perf_counter() - start) * 1000:8.1f} ms")
-    print("district figures (dashboard, not part of the roll-up):")
+    print("district figures (computed by the roll-up, read by the dashboard from its snapshots):")
     for key, (_label, fn) in DISTRICT_FIGURES.items():
         start = time.perf_counter()
         fn(YEAR)

@@ -249,35 +249,56 @@ REPORT_ERRORS = {"no_plan": _l("There is no plan for this year."),
                  "month_not_over": _l("This month has not begun yet.")}
 
 
-@bp.route("/kpi/<int:year>/reports", methods=["GET", "POST"])
-@role_required(*STAFF)
-def monthly_reports(year: int):
-    """The monthly reports kept for the year; managers build one for any month."""
+def _report_form(year: int) -> MonthlyReportForm:
     form = MonthlyReportForm()
     form.month.choices = [(m, _("%(month)s/%(year)s", month=m, year=year)) for m in range(1, 13)]
-    today = seoul_today()
     if request.method == "GET":
+        today = seoul_today()
         form.month.data = reports.month_before(today)[1] if today.year == year else 12
-    status = 200
-    if request.method == "POST":
-        if not current_user.has_role(*MANAGERS):
-            abort(403)
-        if form.validate_on_submit():
-            try:
-                reports.build(year, form.month.data, user=current_user, today=today)
-                db.session.commit()
-                flash(_("The report for %(month)s/%(year)s is built.", month=form.month.data, year=year), "success")
-                return redirect(url_for("kpi.monthly_reports", year=year))
-            except reports.DomainError as exc:
-                db.session.rollback()
-                form.month.errors.append(str(REPORT_ERRORS.get(exc.code, exc.code)))
-        status = 422
+    return form
+
+
+def _reports_page(year: int, form, status: int = 200):
     return render_template("kpi/reports.html", year=year, form=form, reports=reports.reports(year)), status
 
 
-@bp.get("/kpi/<int:year>/reports/<int:month>.<any(pdf, xlsx):kind>")
+@bp.get("/kpi/<int:year>/reports")
 @role_required(*STAFF)
-def monthly_report_file(year: int, month: int, kind: str):
+def monthly_reports(year: int):
+    """The monthly reports kept for the year."""
+    return _reports_page(year, _report_form(year))
+
+
+@bp.post("/kpi/<int:year>/reports/build")
+@role_required(*MANAGERS)
+def build_monthly_report(year: int):
+    """Build (or build again) a month's report on demand."""
+    form = _report_form(year)
+    if form.validate_on_submit():
+        try:
+            reports.build(year, form.month.data, user=current_user, today=seoul_today())
+            db.session.commit()
+            flash(_("The report for %(month)s/%(year)s is built.", month=form.month.data, year=year), "success")
+            return redirect(url_for("kpi.monthly_reports", year=year))
+        except reports.DomainError as exc:
+            db.session.rollback()
+            form.month.errors.append(str(REPORT_ERRORS.get(exc.code, exc.code)))
+    return _reports_page(year, form, 422)
+
+
+@bp.get("/kpi/<int:year>/reports/<int:month>.pdf")
+@role_required(*STAFF)
+def monthly_report_pdf(year: int, month: int):
+    return _report_file(year, month, "pdf")
+
+
+@bp.get("/kpi/<int:year>/reports/<int:month>.xlsx")
+@role_required(*STAFF)
+def monthly_report_xlsx(year: int, month: int):
+    return _report_file(year, month, "xlsx")
+
+
+def _report_file(year: int, month: int, kind: str):
     report = reports.get(year, month)
     if report is None:
         abort(404)

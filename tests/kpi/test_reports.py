@@ -74,12 +74,12 @@ def test_on_the_first_working_day_beat_builds_last_month_and_emails_managers_onc
 
 def test_managers_build_on_demand_and_staff_download(app, client, login_as, bus_figures):
     login_as("manager")
-    assert client.post("/kpi/2025/reports", data={"month": "6"}).status_code == 302
+    assert client.post("/kpi/2025/reports/build", data={"month": "6"}).status_code == 302
     page = client.get("/kpi/2025/reports").get_data(as_text=True)
     assert "/kpi/2025/reports/6.pdf" in page and "/kpi/2025/reports/6.xlsx" in page
     client.post("/logout")
     login_as("staff")
     pdf = client.get("/kpi/2025/reports/6.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
-    assert client.post("/kpi/2025/reports", data={"month": "5"}).status_code == 403
+    assert client.post("/kpi/2025/reports/build", data={"month": "5"}).status_code == 403
     assert client.get("/kpi/2025/reports/5.xlsx").status_code == 404

@@ -87,9 +87,19 @@ def visit(visit_id: int):
                            country_name=country_name, today=seoul_today()), status
 
 
-@bp.post("/visits/<int:visit_id>/<any(confirm, decline):decision>")
+@bp.post("/visits/<int:visit_id>/confirm")
 @role_required(*STAFF)
-def decide(visit_id: int, decision: str):
+def confirm(visit_id: int):
+    return _decide(visit_id, "confirm")
+
+
+@bp.post("/visits/<int:visit_id>/decline")
+@role_required(*STAFF)
+def decline(visit_id: int):
+    return _decide(visit_id, "decline")
+
+
+def _decide(visit_id: int, decision: str):
     _visit(visit_id)
     try:
         services.decide(visit_id, confirm=decision == "confirm", user=current_user)
