@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test browser fonts wrk bench i18n
+.PHONY: install run test test-calendar browser fonts wrk bench i18n
 
 $(BIN)/ops: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,13 @@ fonts:
 
 test: install browser fonts
 	$(BIN)/python -m pytest
+
+# The suite (browser tests aside) at fixed moments, Seoul time: tests/clock.py MOMENTS.
+# `make test-calendar MOMENTS="saturday new-year-eve"` runs some of them.
+MOMENTS ?= saturday sunday new-year-eve new-year before-quiet-hours after-quiet-hours holiday
+test-calendar: install fonts
+	@for moment in $(MOMENTS); do echo "== the suite at $$moment"; \
+	  $(BIN)/python -m pytest -m "not browser" --moment=$$moment || exit 1; done
 
 # wrk drives the HTTP benchmarks (Debian's package; root only; without it they fall back to a Python client).
 wrk:

@@ -2,33 +2,34 @@
 
     .venv/bin/python bench/reminders.py [--count 30000]
 
-Uses a PostgreSQL database and a Redis key prefix of its own (OPS_TEST_PG_URL,
-OPS_TEST_REDIS_URL, as the tests do) and removes both afterwards. Prints the time from
-handing the work to the worker until the last message is marked sent, messages per
-second, and the sink's lines counted by key: every reminder exactly once.
+Uses a fresh PostgreSQL database on OPS_TEST_PG_URL's server (migrated) and a Redis key
+prefix of its own on OPS_BENCH_BROKER_URL (default redis://127.0.0.1:6379/0), and removes
+both afterwards. Prints the time from handing the work to the worker until the last message
+is marked sent, and messages per second. Checks that every reminder was sent exactly once
+(outbox rows all sent, each claimed once; the sink holds one line per reminder, none lost,
+none doubled, each with its own text) and exits 1 with a WRONG line for each difference.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
+from harness import BROKER, REDIS_PREFIX, ROOT, Checks, app_env, prepared_app  # noqa: E402
+from sqlalchemy import func, insert, select  # noqa: E402
 
-PG_ADMIN_URL = os.environ.get("OPS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-REDIS_URL = os.environ.get("OPS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+GIVE_UP_AFTER = 900  # seconds
 
 
 def seed(count: int) -> None:
@@ -58,78 +59,70 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=30000)
     args = parser.parse_args()
+    if BROKER is None:
+        print("bench/reminders.py needs Redis (OPS_BENCH_BROKER_URL, default redis://127.0.0.1:6379/0)")
+        return 2
 
-    name = f"ops_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    db_url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    prefix = f"ops-bench-{uuid.uuid4().hex[:8]}:"
-    workdir = Path(tempfile.mkdtemp(prefix="ops-bench-"))
-    sink = workdir / "sms.jsonl"
-    env = {**os.environ, "OPS_DATABASE_URL": db_url, "OPS_BROKER_URL": REDIS_URL, "OPS_RESULT_BACKEND": REDIS_URL,
-           "OPS_REDIS_PREFIX": prefix, "OPS_SMS_PROVIDER": "file", "OPS_SMS_SINK": str(sink),
-           "OPS_INSTANCE_PATH": str(workdir / "instance"),
-           "OPS_SMS_QUIET_HOURS": "off"}  # a benchmark run at night must not wait for the morning
-    os.environ.update({k: env[k] for k in ("OPS_INSTANCE_PATH",)})
-
-    from ops import create_app
     from ops.extensions import db
     from ops.notify.models import OutboxMessage
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": db_url, "OPS_BROKER_URL": REDIS_URL, "OPS_RESULT_BACKEND": REDIS_URL,
-                      "OPS_REDIS_PREFIX": prefix})
-    worker = None
+    workdir = Path(tempfile.mkdtemp(prefix="ops-bench-"))
+    sink = workdir / "sms.jsonl"
+    # Read by the app here and by the worker (its environment is a copy of this one).
+    os.environ.update(OPS_SMS_PROVIDER="file", OPS_SMS_SINK=str(sink),
+                      OPS_SMS_QUIET_HOURS="off")  # a benchmark run at night must not wait for the morning
+    checks = Checks()
     try:
-        with app.app_context():
-            db.create_all()
+        with prepared_app() as (url, instance, app), app.app_context():
             seed(args.count)
             print(f"queued {args.count} reminders due now")
             worker = subprocess.Popen(
                 [sys.executable, "-m", "celery", "-A", "worker", "worker", "--pool=prefork", "--concurrency=2",
-                 "--without-heartbeat", "--without-gossip", "--without-mingle", "-n", f"bench-{prefix}@%h",
-                 "--loglevel=WARNING"], env=env, cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL)
-            celery = app.extensions["celery"]
-            celery.send_task("ops.core.ping").get(timeout=120)  # the worker is up
-            started = time.monotonic()
-            for _ in range(2):  # one dispatcher per worker process
-                celery.send_task("ops.notify.dispatch")
-            while True:
-                db.session.expire_all()
-                sent = db.session.scalar(select(func.count()).select_from(OutboxMessage)
-                                         .where(OutboxMessage.status == "sent"))
-                if sent >= args.count:
-                    break
-                if time.monotonic() - started > 900:
-                    print(f"gave up after 900 s with {sent} sent")
-                    return 1
-                time.sleep(0.2)
-            elapsed = time.monotonic() - started
+                 "--without-heartbeat", "--without-gossip", "--without-mingle", "-n", f"bench-{REDIS_PREFIX}@%h",
+                 "--loglevel=WARNING"], env=app_env(url, instance), cwd=ROOT, start_new_session=True,
+                stdout=subprocess.DEVNULL)
+            try:
+                celery = app.extensions["celery"]
+                celery.send_task("ops.core.ping").get(timeout=120)  # the worker is up
+                started = time.monotonic()
+                for _ in range(2):  # one dispatcher per worker process
+                    celery.send_task("ops.notify.dispatch")
+                while True:
+                    db.session.expire_all()
+                    sent = db.session.scalar(select(func.count()).select_from(OutboxMessage)
+                                             .where(OutboxMessage.status == "sent"))
+                    if sent >= args.count or time.monotonic() - started > GIVE_UP_AFTER:
+                        break
+                    time.sleep(0.2)
+                elapsed = time.monotonic() - started
+            finally:
+                os.killpg(worker.pid, signal.SIGTERM)
+                worker.wait(timeout=60)
+            db.session.expire_all()
+            rows = {key: (row_id, attempts) for key, row_id, attempts in db.session.execute(
+                select(OutboxMessage.dedup_key, OutboxMessage.id, OutboxMessage.attempts))}
             statuses = dict(db.session.execute(select(OutboxMessage.status, func.count())
                                                .group_by(OutboxMessage.status)).all())
-        keys = Counter(json.loads(line)["key"] for line in sink.read_text(encoding="utf-8").splitlines())
-        expected = {f"bench:{i}" for i in range(args.count)}
-        duplicated = sum(1 for n in keys.values() if n > 1)
-        lost = len(expected - set(keys))
-        print(f"elapsed: {elapsed:.1f} s for {args.count} messages ({args.count / elapsed:.0f} messages/s), "
-              f"one worker, --concurrency=2 (prefork)")
-        print(f"sink lines: {sum(keys.values())}, distinct reminders: {len(keys)}, duplicated: {duplicated}, "
-              f"lost: {lost}; outbox: {statuses}")
-        return 0 if duplicated == 0 and lost == 0 else 1
+        lines = [json.loads(line) for line in sink.read_text(encoding="utf-8").splitlines()] if sink.exists() else []
     finally:
-        if worker is not None:
-            os.killpg(worker.pid, signal.SIGTERM)
-            worker.wait(timeout=60)
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        import redis
+        shutil.rmtree(workdir, ignore_errors=True)
 
-        client = redis.Redis.from_url(REDIS_URL)
-        for key in client.scan_iter(match=prefix + "*", count=1000):
-            client.delete(key)
+    keys = Counter(line["key"] for line in lines)
+    expected = {f"bench:{i}" for i in range(args.count)}
+    print(f"elapsed: {elapsed:.1f} s for {sent} of {args.count} messages ({sent / elapsed:.0f} messages/s), "
+          f"one worker, --concurrency=2 (prefork)")
+    print(f"sink lines: {len(lines)}, distinct reminders: {len(keys)}; outbox: {statuses}")
+    checks.equal("outbox: every reminder marked sent", statuses, {"sent": args.count})
+    claimed_again = sorted(key for key, (_id, attempts) in rows.items() if attempts != 1)
+    checks.equal("outbox: each reminder claimed once", claimed_again[:5], [])
+    checks.equal("sink: one line per reminder", len(lines), args.count)
+    checks.equal("sink: reminders lost", sorted(expected - set(keys))[:5], [])
+    checks.equal("sink: reminders doubled", sorted(key for key, n in keys.items() if n > 1)[:5], [])
+    checks.equal("sink: lines for no reminder", sorted(set(keys) - expected)[:5], [])
+    mismatched = [line["key"] for line in lines if line["key"] in expected and (
+        rows.get(line["key"], (None,))[0] != line["id"] or f"({line['key'].split(':')[1]})" not in line["text"])]
+    checks.equal("sink: each line is its own reminder's row and text", mismatched[:5], [])
+    return checks.verdict()
 
 
 if __name__ == "__main__":

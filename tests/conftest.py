@@ -16,9 +16,49 @@ from sqlalchemy import create_engine, text
 
 from ops import create_app
 from ops.extensions import db
+from tests import clock
 
 PG_ADMIN_URL = os.environ.get("OPS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("OPS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def pytest_addoption(parser):
+    parser.addoption("--moment", metavar="NAME|ISO",
+                     help="run every test at this moment: a name from tests/clock.py MOMENTS or an ISO datetime "
+                          "(Seoul time unless it has an offset); time ticks on from there")
+
+
+def pytest_configure(config):
+    config.ops_moment = clock.resolve(config.getoption("--moment"))
+    if config.ops_moment is not None:  # collection and session fixtures see the moment too
+        import time_machine
+
+        config.ops_session_travel = time_machine.travel(config.ops_moment, tick=True)
+        config.ops_session_travel.start()
+
+
+def pytest_unconfigure(config):
+    travel = getattr(config, "ops_session_travel", None)
+    if travel is not None:
+        travel.stop()
+
+
+def pytest_report_header(config):
+    if config.ops_moment is not None:
+        return f"moment: {config.ops_moment.astimezone(clock.SEOUL).isoformat()} (Seoul), every test starts there"
+
+
+@pytest.fixture(autouse=True)
+def _at_the_moment(request):
+    """With --moment, each test starts at the moment afresh (so a long suite does not drift past it)."""
+    moment = request.config.ops_moment
+    if moment is None:
+        yield
+        return
+    import time_machine
+
+    with time_machine.travel(moment, tick=True):
+        yield
 
 
 def service_missing(name: str, why: str):
@@ -94,6 +134,29 @@ def csrf_app(tmp_path, monkeypatch):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+class ManualClock:
+    """A clock that moves only when the test says so."""
+
+    def __init__(self, start: float = 1000.0):
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def trust_clock(monkeypatch):
+    """The short-trust caches' clock (ops/core/trust.py), moved by the test instead of by waiting."""
+    from ops.core.trust import ShortTrust
+
+    clock = ManualClock()
+    monkeypatch.setattr(ShortTrust, "clock", staticmethod(clock))
+    return clock
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------

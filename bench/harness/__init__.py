@@ -35,11 +35,20 @@ SECRET = "bench-secret-" + uuid.uuid4().hex
 SIGNING_KEY = "bench-signing-" + uuid.uuid4().hex
 
 
+def _exit_on_sigterm(signum, frame):
+    raise SystemExit(128 + signum)
+
+
 @contextlib.contextmanager
 def fresh_database():
-    """A new PostgreSQL database, dropped afterwards whatever happens."""
+    """A new PostgreSQL database, dropped afterwards whatever happens (an exception, Ctrl-C, SIGTERM)."""
     from sqlalchemy import create_engine, text
 
+    if threading.current_thread() is threading.main_thread():
+        # A stopped run (kill, a CI timeout) unwinds like Ctrl-C, so the database is dropped.
+        import signal
+
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
     name = f"ops_bench_{uuid.uuid4().hex[:10]}"
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -95,14 +104,17 @@ def app_env(database_url: str, instance: str) -> dict:
     return env
 
 
-def make_app(database_url: str, instance: str):
-    """The app as gunicorn will run it, migrated (the schema comes only from migrations)."""
+def make_app(database_url: str, instance: str, config: dict | None = None):
+    """The app as gunicorn will run it, migrated (the schema comes only from migrations).
+
+    ``config`` adds settings for an in-process benchmark (a larger pool, CSRF off for its test client).
+    """
     os.environ.update({k: v for k, v in app_env(database_url, instance).items() if k.startswith("OPS_")})
     from flask_migrate import upgrade
 
     from ops import create_app
 
-    app = create_app()
+    app = create_app(config)
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
     return app
@@ -411,12 +423,58 @@ def temp_instance() -> str:
 
 
 @contextlib.contextmanager
-def prepared_app():
+def prepared_app(config: dict | None = None):
     """``(database_url, instance_path, app)``: a migrated database of its own, removed afterwards."""
     instance = temp_instance()
     try:
         with fresh_database() as url:
-            yield url, instance, make_app(url, instance)
+            app = make_app(url, instance, config)
+            try:
+                yield url, instance, app
+            finally:
+                # The app's pooled connections would keep the database from being dropped cleanly.
+                with app.app_context():
+                    from ops.extensions import db
+
+                    db.session.remove()
+                    db.engine.dispose()
     finally:
         shutil.rmtree(instance, ignore_errors=True)
         remove_broker_keys()
+
+
+class Checks:
+    """A benchmark's answer against what it seeded: each difference is printed as a WRONG line.
+
+    Benchmarks print their speed and enforce only these checks (the machine's speed varies):
+    ``sys.exit(checks.verdict())`` exits 1 when any check failed.
+    """
+
+    def __init__(self) -> None:
+        self.failed: list[str] = []
+        self.passed = 0
+
+    def equal(self, what: str, got, expected) -> bool:
+        if got == expected or not (isinstance(got, dict) and isinstance(expected, dict)):
+            return self.true(what, got == expected, f"got {got!r}, expected {expected!r}")
+        keys = sorted({*got, *expected} - {k for k in got if k in expected and got[k] == expected[k]}, key=repr)
+        shown = ", ".join(f"{k!r}: got {got.get(k, '(none)')!r}, expected {expected.get(k, '(none)')!r}"
+                          for k in keys[:5])
+        return self.true(what, False, f"{len(keys)} of {len(expected)} differ: {shown}{' …' if len(keys) > 5 else ''}")
+
+    def true(self, what: str, ok: bool, detail: str = "") -> bool:
+        if ok:
+            self.passed += 1
+        else:
+            self.failed.append(what)
+            print(f"WRONG: {what}{': ' + detail if detail else ''}", flush=True)
+        return ok
+
+    def verdict(self) -> int:
+        """Print the outcome; the process's exit status (0 right, 1 wrong)."""
+        if self.failed:
+            print(f"WRONG: {len(self.failed)} of {len(self.failed) + self.passed} checks failed: "
+                  + "; ".join(self.failed))
+            return 1
+        print(f"right: all {self.passed} checks passed")
+        return 0

@@ -41,8 +41,14 @@ def celery_init_app(app) -> Celery:
     celery_app.config_from_object(settings)
     celery_app.set_default()
     app.extensions["celery"] = celery_app
+    if not broker and not app.config.get("TESTING"):
+        # Said by a process that serves, on its first request: not by every `ops` command.
+        app.before_request(_say_tasks_run_in_process)
+    return celery_app
+
+
+def _say_tasks_run_in_process() -> None:
     global _said_in_process
-    if not broker and not app.config.get("TESTING") and not _said_in_process:
+    if not _said_in_process:
         _said_in_process = True  # once per process, however many apps it builds
         log.warning("OPS_BROKER_URL is not set: tasks run in-process (no Celery worker needed)")
-    return celery_app

@@ -20,12 +20,21 @@ class DomainError(Exception):
         self.details = details
 
 
-class FieldErrors(DomainError):
-    """A rule refused some fields: ``errors`` maps each field's name to a code or a message."""
+class InvalidInput(DomainError):
+    """Bad input: ``errors`` maps each field to a message in the user's language.
+
+    Its ``str()`` (and so a log line or a test failure) names each field with its message,
+    never the value that was refused, so it carries no personal data."""
+
+    code = "invalid"
 
     def __init__(self, errors: dict):
-        super().__init__(self.code)
+        super().__init__(self.code, errors=errors)
         self.errors = errors
+
+    def __str__(self) -> str:
+        fields = "; ".join(f"{field}: {message}" for field, message in self.errors.items())
+        return f"{self.code}: {fields}" if fields else self.code
 
 
 def wants_json() -> bool:

@@ -14,13 +14,15 @@ import time
 class ShortTrust:
     """Values by key, each trusted until its seconds run out; at most ``max_entries`` at once."""
 
+    clock = staticmethod(time.monotonic)  # seconds; the tests move a clock of their own in its place
+
     def __init__(self, max_entries: int = 1024):
         self.max_entries = max_entries
         self._entries: dict = {}
 
     def get(self, key):
         entry = self._entries.get(key)
-        if entry is None or entry[0] < time.monotonic():
+        if entry is None or entry[0] < self.clock():
             return None
         return entry[1]
 
@@ -29,7 +31,7 @@ class ShortTrust:
             return
         if len(self._entries) >= self.max_entries:  # only what worked is kept: a flood of misses adds nothing
             self._entries.clear()
-        self._entries[key] = (time.monotonic() + seconds, value)
+        self._entries[key] = (self.clock() + seconds, value)
 
     def clear(self) -> None:
         self._entries.clear()

@@ -15,7 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
 
-from ..core.errors import FieldErrors
+from ..core.errors import InvalidInput
 from ..core.timeutil import seoul_today, utcnow
 from ..extensions import db
 from ..people.districts import DISTRICTS
@@ -30,7 +30,7 @@ UNIQUE_PEOPLE = "people.unique"  # snapshot key of unique citizens; per programm
 DISTRICT = "district"  # snapshot keys of district figures: "district.<figure key>.<district code>"
 
 
-class InvalidEntry(FieldErrors):
+class InvalidEntry(InvalidInput):
     code = "invalid_entry"
 
 

@@ -1,4 +1,7 @@
+from datetime import timedelta, timezone
+
 from ops.accounts.models import User
+from ops.core.timeutil import utcnow
 from ops.extensions import db
 from tests.conftest import login
 
@@ -25,17 +28,21 @@ def test_passwords_are_stored_as_strong_hashes(app, make_user):
     assert stored.startswith(("scrypt:", "pbkdf2:"))
 
 
-def test_repeated_failures_slow_down_even_the_right_password(client, make_user, app):
+def test_repeated_failures_slow_down_even_the_right_password(client, make_user, app, time_machine):
     user = make_user("staff")
     free = app.config["OPS_LOGIN_FREE_TRIES"]
+    time_machine.move_to(utcnow().replace(tzinfo=timezone.utc), tick=False)  # the first wait is one second
     for _ in range(free):
         client.post("/login", data={"email": user.email, "password": "wrong-password!"})
     response = client.post("/login", data={"email": user.email, "password": "correct-horse-battery"})
     assert response.status_code == 429
     assert "다시 시도해 주세요" in response.get_data(as_text=True)
+    time_machine.shift(timedelta(seconds=2))
+    assert client.post("/login", data={"email": user.email, "password": "correct-horse-battery"}).status_code == 302
 
 
-def test_unknown_email_is_throttled_like_a_real_one(client, app):
+def test_unknown_email_is_throttled_like_a_real_one(client, app, time_machine):
+    time_machine.move_to(utcnow().replace(tzinfo=timezone.utc), tick=False)
     for _ in range(app.config["OPS_LOGIN_FREE_TRIES"]):
         assert client.post("/login", data={"email": "ghost@example.org", "password": "x" * 12}).status_code == 401
     assert client.post("/login", data={"email": "ghost@example.org", "password": "x" * 12}).status_code == 429

@@ -1,6 +1,5 @@
 """Bearer tokens on the hot path: a token seen in the last seconds costs no query, one query finds the
 user otherwise, and only a live token of an active user counts, at once in this process."""
-import time
 from datetime import timedelta
 
 import pytest
@@ -108,9 +107,9 @@ def test_a_changed_role_counts_at_once(client, make_user):
     assert client.post("/api/v1/checkin", json={"code": "x", "gate": "A"}, headers=_bearer(raw)).status_code == 403
 
 
-@pytest.mark.parametrize("trust, meanwhile", [(0.2, 200), (0, 401)])
+@pytest.mark.parametrize("trust, meanwhile", [(5, 200), (0, 401)])
 def test_a_revocation_by_another_process_counts_once_this_one_stops_trusting_the_token(
-        app, client, make_user, trust, meanwhile):
+        app, client, make_user, trust_clock, trust, meanwhile):
     app.config["OPS_TOKEN_CACHE_SECONDS"] = trust  # 0: no trust, every request looks the token up
     token, raw = issue_token(make_user("staff"))
     db.session.commit()
@@ -119,7 +118,7 @@ def test_a_revocation_by_another_process_counts_once_this_one_stops_trusting_the
     db.session.execute(update(ApiToken).where(ApiToken.id == token.id).values(revoked_at=token.created_at))
     db.session.commit()
     assert client.get("/api/v1/whoami", headers=_bearer(raw)).status_code == meanwhile
-    time.sleep(trust + 0.1)
+    trust_clock.advance(trust + 0.1)
     assert client.get("/api/v1/whoami", headers=_bearer(raw)).status_code == 401
 
 

@@ -7,8 +7,6 @@ from ops.education.services import enrol, present_ids
 from ops.extensions import db
 from tests.education.conftest import earlier_today
 
-pytest.importorskip("ops.passes.api", reason="the shared scanner API lands with the events area")
-
 
 def test_scanning_an_attendance_code_at_the_door_marks_the_learner_present(app, client, make_user, make_course,
                                                                            make_person):

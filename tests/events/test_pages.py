@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from ops.core.timeutil import seoul_today
+from ops.core.timeutil import seoul_today, utcnow
 from ops.events import services
 from ops.events.models import Event, ExportAudit, Registration
 from ops.extensions import db
@@ -172,7 +172,7 @@ def test_day_before_reminder_is_queued_once_for_confirmed_registrants(app):
     event = make_event(days=[tomorrow], capacity=1)
     register_one(event, 1)
     register_one(event, 2)  # waitlisted: no reminder
-    now = datetime.utcnow()
+    now = utcnow()
     assert SOURCES["events.day_before"](now) == 1
     assert SOURCES["events.day_before"](now) == 0
     db.session.commit()
@@ -230,8 +230,6 @@ def test_scanner_serves_its_own_qr_decoder_for_browsers_without_barcodedetector(
 
 
 def test_registration_not_yet_open_shows_when_it_opens(client, app):
-    from ops.core.timeutil import utcnow
-
     make_event(registration_opens_at=utcnow() + timedelta(days=3))
     response = client.post("/e/slw-2025", data=FORM)
     assert response.status_code == 422 and db.session.scalar(select(func.count(Registration.id))) == 0

@@ -11,6 +11,7 @@ import pytest
 
 from ops import create_app
 from ops.extensions import db
+from tests import clock
 from tests.conftest import REDIS_URL, base_config
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
@@ -54,10 +55,10 @@ def workers(shared):
 
     def start(name: str, concurrency: int = 1, **env) -> subprocess.Popen:
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "worker", "worker", "--pool=prefork",
+            [sys.executable, "-m", "tests.clock", "celery", "-A", "worker", "worker", "--pool=prefork",
              f"--concurrency={concurrency}", "--without-heartbeat", "--without-gossip", "--without-mingle",
              "-n", f"{name}-{shared['prefix']}@%h", "--loglevel=WARNING"],
-            env={**shared["env"], **env}, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=clock.child_env({**shared["env"], **env}), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True)
         started.append(process)
         return process

@@ -7,6 +7,7 @@ import time
 import pytest
 
 from ops import create_app
+from tests import clock
 from tests.conftest import REDIS_URL, base_config
 
 
@@ -16,10 +17,10 @@ def test_task_runs_in_a_real_worker_through_redis(tmp_path, redis_prefix, monkey
     env = {**os.environ, "OPS_BROKER_URL": REDIS_URL, "OPS_REDIS_PREFIX": redis_prefix,
            "OPS_DATABASE_URL": db_url, "OPS_INSTANCE_PATH": str(tmp_path / "instance")}
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "worker", "worker", "--pool=solo", "--concurrency=1",
+        [sys.executable, "-m", "tests.clock", "celery", "-A", "worker", "worker", "--pool=solo", "--concurrency=1",
          "--without-heartbeat", "--without-gossip", "--without-mingle", "-n", f"test-{redis_prefix}@%h",
          "--loglevel=WARNING"],
-        env=env, cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
+        env=clock.child_env(env), cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         monkeypatch.setenv("OPS_INSTANCE_PATH", str(tmp_path / "instance"))
@@ -44,7 +45,7 @@ def test_without_a_broker_tasks_run_in_process(app):
     assert ping.delay("x").get() == {"reply": "x", "database": True}
 
 
-def test_without_a_broker_the_log_says_so_once(tmp_path, monkeypatch, caplog):
+def test_without_a_broker_a_serving_process_says_so_once_and_commands_do_not(tmp_path, monkeypatch, caplog):
     import ops.core.celery
 
     monkeypatch.setattr(ops.core.celery, "_said_in_process", False)
@@ -52,6 +53,8 @@ def test_without_a_broker_the_log_says_so_once(tmp_path, monkeypatch, caplog):
     config = base_config(tmp_path)
     config["TESTING"] = False
     with caplog.at_level("WARNING", logger="ops.worker"):
-        create_app(config)
-        create_app(config)
+        first, second = create_app(config), create_app(config)  # as every `ops` command does
+        assert "tasks run in-process" not in caplog.text
+        for app in (first, second, first):
+            app.test_client().get("/healthz")
     assert caplog.text.count("tasks run in-process") == 1

@@ -15,7 +15,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ...core.errors import DomainError
+from ...core.errors import DomainError, InvalidInput
 from ...core.timeutil import seoul_today, utcnow
 from ...extensions import db
 from ...notify.services import queue_message
@@ -39,14 +39,10 @@ class BusError(DomainError):
     message = _l("That cannot be done.")
 
 
-class InvalidVisit(BusError):
+class InvalidVisit(InvalidInput, BusError):
     """Bad request input: ``errors`` maps each form field to a message in the user's language."""
 
     code = "invalid"
-
-    def __init__(self, errors: dict):
-        super().__init__("invalid", errors=errors)
-        self.errors = errors
 
 
 class InvalidInstitution(InvalidVisit):

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
-from ...core.errors import DomainError, FieldErrors
+from ...core.errors import DomainError, InvalidInput
 from ...core.timeutil import seoul_today, utcnow
 from ...core.workdays import is_working_day
 from ...events.countries import country_names
@@ -21,7 +21,7 @@ from .models import CONFIRMED, DECLINED, DOMESTIC, FOREIGN, LANGUAGES, REQUESTED
 MAX_GROUP = 200
 
 
-class InvalidVisit(FieldErrors):
+class InvalidVisit(InvalidInput):
     code = "invalid_visit"
 
 

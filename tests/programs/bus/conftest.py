@@ -1,26 +1,23 @@
 """Bus fixtures, built through the services: one bus (25 seats, morning and afternoon), its 2025
-seasons plus an open season around the real today (for pages, which use today's date), two
-programmes and one host institution with a consenting contact."""
+seasons plus an open season around today (for pages, which use today's date), two
+programmes and one host institution with a consenting contact.
+
+Days are picked by the bus's own rules (`services.closed_reason`), never by the calendar:
+``world.day_after(today, 3)`` is the third day from today on which the bus runs, and the
+``bus_today`` fixture moves the clock to a day the bus runs when a test needs a visit today."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from ops.core.timeutil import seoul_today
+from ops.core.timeutil import SEOUL, seoul_today
 from ops.extensions import db
 from ops.programs.bus import services
 
 APRIL_1 = date(2025, 4, 1)  # a Tuesday in the spring season: "today" for service tests
 MAY_5 = date(2025, 5, 5)  # Children's Day: a blackout
-
-
-def weekday_after(day: date, days: int = 1) -> date:
-    day += timedelta(days=days)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
 
 
 @dataclass
@@ -31,6 +28,15 @@ class BusWorld:
     robot: object
     pilot: object
     institution: object
+
+    def day_after(self, day: date, runs: int = 1) -> date:
+        """The ``runs``-th day after ``day`` on which the bus runs (before it, with a negative ``runs``)."""
+        step = timedelta(days=1 if runs > 0 else -1)
+        for _ in range(abs(runs)):
+            day += step
+            while services.closed_reason(self.bus, day) is not None:
+                day += step
+        return day
 
     def request(self, day: date, *, slot=None, today: date = APRIL_1, programme=None, expected: int = 20,
                 institution=None, **kwargs):
@@ -68,3 +74,14 @@ def world(app):
 @pytest.fixture
 def pg_world(pg_app):
     return build_world()
+
+
+@pytest.fixture
+def bus_today(world, time_machine):
+    """Today, moved forward (to 11:00 Seoul) to the next day the bus runs if it does not run today."""
+    day = seoul_today()
+    if services.closed_reason(world.bus, day) is not None:
+        day = world.day_after(day)
+        time_machine.move_to(datetime.combine(day, time(11), SEOUL), tick=True)
+    assert seoul_today() == day
+    return day

@@ -9,7 +9,6 @@ from ops.extensions import db
 from ops.programs.bus import services
 from ops.programs.bus.models import BusVisit
 
-from .conftest import weekday_after
 
 
 def staff_headers(make_user) -> dict:
@@ -19,7 +18,7 @@ def staff_headers(make_user) -> dict:
 
 
 def body(world, **overrides) -> dict:
-    data = {"institution_id": world.institution.id, "date": weekday_after(seoul_today(), 3).isoformat(),
+    data = {"institution_id": world.institution.id, "date": world.day_after(seoul_today(), 3).isoformat(),
             "slot_id": world.am.id, "programme_id": world.robot.id, "expected_participants": 12}
     data.update(overrides)
     return data
@@ -39,7 +38,7 @@ def test_bad_request_is_422_with_a_message_per_field_and_nothing_saved(world, cl
 
 
 def test_approving_a_slot_already_booked_is_409_slot_taken(world, client, make_user):
-    day = weekday_after(seoul_today(), 3)
+    day = world.day_after(seoul_today(), 3)
     first, other = world.request(day, today=seoul_today()), world.request(day, today=seoul_today())
     services.approve_visit(first.id)
     db.session.commit()
@@ -48,7 +47,7 @@ def test_approving_a_slot_already_booked_is_409_slot_taken(world, client, make_u
 
 
 def test_free_slots_list_only_open_days_with_room(world, client):
-    day = weekday_after(seoul_today(), 3)
+    day = world.day_after(seoul_today(), 3)
     world.run(day)
     db.session.commit()
     days = {d["date"]: d["free"] for d in client.get(f"/api/v1/bus/free?month={day:%Y-%m}").json["days"]}

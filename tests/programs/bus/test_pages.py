@@ -10,13 +10,12 @@ from ops.people.models import Consent
 from ops.programs.bus import services
 from ops.programs.bus.models import BusVisit, HostInstitution
 
-from .conftest import weekday_after
 
 
 def public_form(world, **overrides) -> dict:
     data = {"institution_name": "은평구립도서관", "institution_kind": "library", "district": "eunpyeong",
             "contact_name": "이사서", "contact_phone": "010 9876 5432", "consent_collection": "y",
-            "day": weekday_after(seoul_today(), 3).isoformat(), "slot": str(world.pm.id),
+            "day": world.day_after(seoul_today(), 3).isoformat(), "slot": str(world.pm.id),
             "programme": str(world.robot.id), "expected_participants": "18"}
     data.update(overrides)
     return data
@@ -57,7 +56,7 @@ def test_the_public_form_needs_consent(world, client):
 
 
 def test_the_institution_page_shows_its_own_requests_only(world, client):
-    day = weekday_after(seoul_today(), 3)
+    day = world.day_after(seoul_today(), 3)
     world.request(day, today=seoul_today())
     other = services.find_or_add_institution("강동구 경로당", "senior_center", "gangdong")
     world.request(day, slot=world.pm, today=seoul_today(), institution=other)
@@ -75,8 +74,8 @@ def test_a_forged_or_renewed_institution_link_is_not_found(world, client):
 
 
 def test_the_contact_accepts_a_proposal_through_the_link(world, client):
-    visit = world.request(weekday_after(seoul_today(), 3), today=seoul_today())
-    services.propose_other_date(visit.id, day=weekday_after(seoul_today(), 6), slot_id=world.pm.id)
+    visit = world.request(world.day_after(seoul_today(), 3), today=seoul_today())
+    services.propose_other_date(visit.id, day=world.day_after(seoul_today(), 6), slot_id=world.pm.id)
     db.session.commit()
     response = client.post(f"/bus/p/{services.proposal_token(visit)}", data={"answer": "accept"})
     assert response.status_code == 302
@@ -84,7 +83,7 @@ def test_the_contact_accepts_a_proposal_through_the_link(world, client):
 
 
 def test_staff_see_requests_with_the_contact_masked(world, client, login_as):
-    world.request(weekday_after(seoul_today(), 3), today=seoul_today())
+    world.request(world.day_after(seoul_today(), 3), today=seoul_today())
     db.session.commit()
     login_as("staff")
     page = client.get("/bus/").get_data(as_text=True)
@@ -92,7 +91,7 @@ def test_staff_see_requests_with_the_contact_masked(world, client, login_as):
 
 
 def test_staff_approve_from_the_visit_page(world, client, login_as):
-    visit = world.request(weekday_after(seoul_today(), 3), today=seoul_today())
+    visit = world.request(world.day_after(seoul_today(), 3), today=seoul_today())
     db.session.commit()
     login_as("staff")
     assert client.get(f"/bus/visits/{visit.id}").status_code == 200
@@ -103,14 +102,14 @@ def test_staff_approve_from_the_visit_page(world, client, login_as):
 def test_staff_enter_a_request_taken_by_phone(world, client, login_as):
     login_as("staff")
     response = client.post("/bus/visits/new", data={
-        "institution": str(world.institution.id), "day": weekday_after(seoul_today(), 4).isoformat(),
+        "institution": str(world.institution.id), "day": world.day_after(seoul_today(), 4).isoformat(),
         "slot": str(world.am.id), "programme": str(world.robot.id), "expected_participants": "15"})
     assert response.status_code == 302
     assert db.session.scalar(select(BusVisit.source)) == "phone"
 
 
-def test_staff_record_counts_on_the_day(world, client, login_as):
-    visit = world.run(seoul_today())
+def test_staff_record_counts_on_the_day(world, bus_today, client, login_as):
+    visit = world.run(bus_today)
     db.session.commit()
     login_as("staff")
     client.post(f"/bus/visits/{visit.id}/counts", data={"band_60_69": "7", "band_70_79": "5", "band_80_plus": "1"})
@@ -119,7 +118,7 @@ def test_staff_record_counts_on_the_day(world, client, login_as):
 
 
 def test_staff_calendar_names_the_institution_and_the_public_one_does_not(world, client, login_as):
-    day = weekday_after(seoul_today(), 3)
+    day = world.day_after(seoul_today(), 3)
     world.run(day)
     db.session.commit()
     month = f"{day:%Y-%m}"
@@ -129,8 +128,8 @@ def test_staff_calendar_names_the_institution_and_the_public_one_does_not(world,
     assert "성북노인종합복지관" in client.get(f"/bus/calendar?month={month}").get_data(as_text=True)
 
 
-def test_survey_cards_page_prints_one_qr_per_card(world, client, login_as):
-    visit = world.run(seoul_today())
+def test_survey_cards_page_prints_one_qr_per_card(world, bus_today, client, login_as):
+    visit = world.run(bus_today)
     db.session.commit()
     login_as("staff")
     client.post(f"/bus/visits/{visit.id}/cards", data={"count": "3"})
@@ -146,7 +145,7 @@ def test_the_staff_pages_render(world, client, login_as):
 
 
 def test_staff_close_a_day_and_requests_for_it_are_refused(world, client, login_as):
-    day = weekday_after(seoul_today(), 5)
+    day = world.day_after(seoul_today(), 5)
     login_as("staff")
     client.post(f"/bus/buses/{world.bus.id}/blackouts", data={"day": day.isoformat(), "reason": "차량 정비"})
     db.session.expire_all()
@@ -155,7 +154,7 @@ def test_staff_close_a_day_and_requests_for_it_are_refused(world, client, login_
 
 
 def test_closing_a_day_with_an_approved_visit_warns_staff(world, client, login_as):
-    day = weekday_after(seoul_today(), 5)
+    day = world.day_after(seoul_today(), 5)
     world.run(day)
     db.session.commit()
     login_as("staff")
@@ -165,11 +164,11 @@ def test_closing_a_day_with_an_approved_visit_warns_staff(world, client, login_a
 
 
 def test_approved_visits_list_the_coming_runs_first(world, client, login_as):
-    soon, later = weekday_after(seoul_today(), 3), weekday_after(seoul_today(), 10)
+    soon, later = world.day_after(seoul_today(), 3), world.day_after(seoul_today(), 10)
     world.run(later)
     world.run(soon)
-    past = weekday_after(seoul_today() - timedelta(days=26)).isoformat()
-    world.run(weekday_after(seoul_today() - timedelta(days=26)))
+    past = world.day_after(seoul_today(), -18).isoformat()
+    world.run(world.day_after(seoul_today(), -18))
     db.session.commit()
     login_as("staff")
     page = client.get("/bus/?status=approved").get_data(as_text=True)

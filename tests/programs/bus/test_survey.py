@@ -4,7 +4,6 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from ops.core.timeutil import seoul_today
 from ops.extensions import db
 from ops.passes.codes import sign_code
 from ops.programs.bus import services
@@ -56,9 +55,8 @@ def test_the_survey_is_closed_before_the_visit_day_and_a_week_after(world):
             services.answer_survey(code, score=4, today=day)
 
 
-def test_the_survey_page_needs_no_login_and_records_the_answer(world, client):
-    today = seoul_today()
-    card = card_of(world, day=today)
+def test_the_survey_page_needs_no_login_and_records_the_answer(world, bus_today, client):
+    card = card_of(world, day=bus_today)
     url = f"/bus/s/{services.card_code(card)}"
     assert client.get(url).status_code == 200
     response = client.post(url, data={"score": "4", "comment": "재밌었어요"})
@@ -67,8 +65,8 @@ def test_the_survey_page_needs_no_login_and_records_the_answer(world, client):
     assert (answer.score, answer.comment) == (4, "재밌었어요")
 
 
-def test_opening_a_used_card_says_it_was_used_and_records_nothing(world, client):
-    card = card_of(world, day=seoul_today())
+def test_opening_a_used_card_says_it_was_used_and_records_nothing(world, bus_today, client):
+    card = card_of(world, day=bus_today)
     url = f"/bus/s/{services.card_code(card)}"
     client.post(url, data={"score": "5"})
     response = client.post(url, data={"score": "1"})
@@ -76,8 +74,8 @@ def test_opening_a_used_card_says_it_was_used_and_records_nothing(world, client)
     assert db.session.scalar(select(func.count(BusSurveyAnswer.id))) == 1
 
 
-def test_a_survey_without_a_score_asks_for_one(world, client):
-    card = card_of(world, day=seoul_today())
+def test_a_survey_without_a_score_asks_for_one(world, bus_today, client):
+    card = card_of(world, day=bus_today)
     response = client.post(f"/bus/s/{services.card_code(card)}", data={"comment": "x"})
     assert response.status_code == 422
     assert db.session.scalar(select(func.count(BusSurveyAnswer.id))) == 0
@@ -87,8 +85,8 @@ def test_a_garbled_survey_link_is_not_found(client, world):
     assert client.get("/bus/s/B.V1.AAAAAAAA.AAAAAAAAAAAAAAAA").status_code == 404
 
 
-def test_a_runs_mean_score_and_comments_are_shown_to_staff(world, client, login_as):
-    visit = world.run(seoul_today())
+def test_a_runs_mean_score_and_comments_are_shown_to_staff(world, bus_today, client, login_as):
+    visit = world.run(bus_today)
     cards = services.issue_survey_cards(visit, 2)
     services.answer_survey(services.card_code(cards[0]), score=5, comment="로봇이 신기했어요")
     services.answer_survey(services.card_code(cards[1]), score=4)

@@ -9,6 +9,7 @@ import pytest
 
 from ops import create_app
 from ops.extensions import db
+from tests import clock
 from tests.conftest import REDIS_URL, base_config, login
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
@@ -31,9 +32,9 @@ def test_import_runs_in_a_worker_and_the_status_endpoint_reports_it(tmp_path, re
     env = {**os.environ, "OPS_BROKER_URL": REDIS_URL, "OPS_REDIS_PREFIX": redis_prefix,
            "OPS_DATABASE_URL": db_url, "OPS_INSTANCE_PATH": str(tmp_path / "instance")}
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "worker", "worker", "--pool=solo", "--concurrency=1",
+        [sys.executable, "-m", "tests.clock", "celery", "-A", "worker", "worker", "--pool=solo", "--concurrency=1",
          "--without-heartbeat", "--without-gossip", "--without-mingle", "-n", f"eodina-{redis_prefix}@%h",
-         "--loglevel=WARNING"], env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+         "--loglevel=WARNING"], env=clock.child_env(env), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         client = app.test_client()
         login(client, staff)
