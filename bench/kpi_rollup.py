@@ -45,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import JSON, func, select  # noqa: E402
 
-from bench.harness import fresh_database, temp_instance  # noqa: E402
+from bench.harness import Checks, fresh_database, temp_instance  # noqa: E402
 
 YEAR, AS_OF = 2025, date(2025, 11, 30)
 LEARNERS, INSTRUCTORS, LESSONS = 13_000, 130, 150_000
@@ -380,7 +380,7 @@ class Stopwatch:
         services.unique_people = self.restore[1]
 
 
-def measure(runs: int) -> tuple[dict, list[str]]:
+def measure(runs: int) -> dict:
     from ops.extensions import db
     from ops.kpi import services
     from ops.kpi.models import Snapshot
@@ -417,9 +417,9 @@ def measure(runs: int) -> tuple[dict, list[str]]:
     checks = [(k, EXPECTED[k], figures.get(k)) for k in sorted(EXPECTED)]
     checks += [(f"{services.UNIQUE_PEOPLE}.{k}", len(v), per_programme.get(k)) for k, v in sorted(SERVED.items())]
     checks.append((services.UNIQUE_PEOPLE, len(set().union(*SERVED.values())), figures[services.UNIQUE_PEOPLE]))
-    wrong = [f"{k}: expected {want:g}, got {got}" for k, want, got in checks if got is None or got != want]
-    print(f"roll-up checked against the seeded data: {len(checks) - len(wrong)} of {len(checks)} figures right"
-          + "".join(f"\n  WRONG {w}" for w in wrong))
+    for key, want, got in checks:
+        CHECKS.equal(f"{SCALE}x roll-up {key}", got, want)
+    print(f"roll-up checked against the seeded data: {len(checks)} figures")
     print("computed: " + ", ".join(f"{k} {figures[k]:g}" for k in sorted(computed) if figures[k] is not None))
     slowest = sorted(((statistics.median(v), k) for k, v in watch.times.items()), reverse=True)[:5]
     print("slowest (median per roll-up):")
@@ -435,7 +435,7 @@ def measure(runs: int) -> tuple[dict, list[str]]:
         start = time.perf_counter()
         fn(YEAR)
         print(f"  {key:<40} {(time.perf_counter() - start) * 1000:8.1f} ms")
-    return figures, wrong
+    return figures
 
 
 # --- What managers read: entries, a year of daily snapshots, the dashboard page and the API -----------
@@ -499,39 +499,29 @@ def timed_get(client, url: str, runs: int) -> tuple[list[float], object]:
     return times, response
 
 
-def check_served(api: dict, page: str, figures: dict) -> list[str]:
+def check_served(api: dict, page: str, figures: dict) -> None:
     """Every figure the API and the page show against what was seeded, rolled up, entered and stored."""
     from ops.kpi import kpi_number, services
 
-    wrong = []
     metrics = [m for p in api["programmes"] for m in p["metrics"]]
     for m in metrics:
-        key = m["key"]
+        key, what = m["key"], f"{SCALE}x {m['key']}"
         want = ENTERED[key] if m["source"] == "manual" else figures.get(key)
-        if key in EXPECTED and m["source"] != "manual" and EXPECTED[key] != want:
-            wrong.append(f"{key}: rolled up {want}, seeded {EXPECTED[key]:g}")
-        if m["value"] != want:
-            wrong.append(f"{key}: the API shows {m['value']}, expected {want}")
-        if (m["previous"] or {}).get("value") != PREVIOUS[key]:
-            wrong.append(f"{key}: same date last year {m['previous']}, expected {PREVIOUS[key]:g}")
-        if len(m["trend"]) != TREND_POINTS[key]:
-            wrong.append(f"{key}: trend of {len(m['trend'])} points, expected {TREND_POINTS[key]}")
-        if m["value"] is not None and f"<strong>{kpi_number(m['value'])}</strong>" not in page:
-            wrong.append(f"{key}: the page does not show {kpi_number(m['value'])}")
+        CHECKS.equal(f"{what} shown by the API", m["value"], want)
+        CHECKS.equal(f"{what} on the same date last year", (m["previous"] or {}).get("value"), PREVIOUS[key])
+        CHECKS.equal(f"{what} trend points", len(m["trend"]), TREND_POINTS[key])
+        if m["value"] is not None:
+            CHECKS.true(f"{what} shown on the page", f"<strong>{kpi_number(m['value'])}</strong>" in page,
+                        f"{kpi_number(m['value'])} not found")
     total = len(set().union(*SERVED.values()))
-    if api["unique_citizens"]["total"] != total:
-        wrong.append(f"{services.UNIQUE_PEOPLE}: the API shows {api['unique_citizens']['total']}, expected {total}")
-    if f"{total:,}" not in page:
-        wrong.append(f"{services.UNIQUE_PEOPLE}: the page does not show {total:,}")
-    shown = page.count('<article class="metric')
-    if shown != len(metrics):
-        wrong.append(f"the page shows {shown} metrics, the API {len(metrics)}")
+    CHECKS.equal(f"{SCALE}x unique citizens shown by the API", api["unique_citizens"]["total"], total)
+    CHECKS.true(f"{SCALE}x unique citizens shown on the page", f"{total:,}" in page, f"{total:,} not found")
+    CHECKS.equal(f"{SCALE}x metrics on the page", page.count('<article class="metric'), len(metrics))
     print(f"dashboard and API checked: {len(metrics)} metrics (value, same date last year, trend) and the "
-          f"unique citizens, {len(wrong)} wrong" + "".join(f"\n  WRONG {w}" for w in wrong))
-    return wrong
+          f"unique citizens")
 
 
-def measure_reading(app, runs: int, figures: dict) -> tuple[dict, list[str]]:
+def measure_reading(app, runs: int, figures: dict) -> dict:
     from ops.extensions import db
 
     """Times GET /kpi/<year> (the page) and GET /api/v1/kpi (compare=previous) as a manager; each request
@@ -561,20 +551,22 @@ def measure_reading(app, runs: int, figures: dict) -> tuple[dict, list[str]]:
             profile.runcall(client.get, url)
             print(url)
             pstats.Stats(profile).sort_stats("cumulative").print_stats(25)
-    if page.status_code != 200 or api.status_code != 200:
-        return result, [f"HTTP {page.status_code} for the page, {api.status_code} for the API"]
-    return result, check_served(api.get_json(), page.get_data(as_text=True), figures)
+    ok = CHECKS.equal(f"{SCALE}x dashboard page HTTP status", page.status_code, 200)
+    if CHECKS.equal(f"{SCALE}x API HTTP status", api.status_code, 200) and ok:
+        check_served(api.get_json(), page.get_data(as_text=True), figures)
+    return result
 
 
-def run_at(scale: int, runs: int) -> tuple[dict, list[str]]:
+def run_at(scale: int, runs: int) -> dict:
     """One full round on a fresh database: seed ``scale`` times a year of data, roll up, read."""
-    global LEARNERS, LESSONS, REGISTRATIONS, ENROLMENTS
+    global LEARNERS, LESSONS, REGISTRATIONS, ENROLMENTS, SCALE
     from flask_migrate import upgrade
 
     from ops import create_app
     from ops.extensions import db
 
     LEARNERS, LESSONS, REGISTRATIONS, ENROLMENTS = (n * scale for n in BASE)
+    SCALE = scale
     for found in (EXPECTED, SERVED, ENTERED, PREVIOUS, TREND_POINTS):
         found.clear()
     print(f"\n=== {scale}x a year of data ===")
@@ -589,17 +581,19 @@ def run_at(scale: int, runs: int) -> tuple[dict, list[str]]:
                 print("seeding a year of data (bulk inserts):")
                 seed()
                 print(f"seeded in {time.perf_counter() - start:.1f} s")
-                figures, wrong = measure(runs)
+                figures = measure(runs)
                 db.session.remove()
-            reading, wrong_served = measure_reading(app, max(runs, 5), figures)
+            reading = measure_reading(app, max(runs, 5), figures)
             with app.app_context():
                 db.engine.dispose()
     finally:
         shutil.rmtree(instance, ignore_errors=True)
-    return reading, wrong + wrong_served
+    return reading
 
 
 BASE = (LEARNERS, LESSONS, REGISTRATIONS, ENROLMENTS)
+CHECKS = Checks()
+SCALE = 1
 
 
 def main() -> int:
@@ -610,18 +604,11 @@ def main() -> int:
                              "(the bus stays as is), each on a fresh database; default 1,5")
     args = parser.parse_args()
     scales = [int(n) for n in args.scale.split(",")]
-    summary, wrong = {}, []
-    for scale in scales:
-        summary[scale], found = run_at(scale, args.runs)
-        wrong += [f"{scale}x: {w}" for w in found]
+    summary = {scale: run_at(scale, args.runs) for scale in scales}
     print("\nsummary (median, in-process test client, PostgreSQL):")
     for scale, reading in summary.items():
         print(f"  {scale}x: " + ", ".join(f"{name} {seconds * 1000:.1f} ms" for name, seconds in reading.items()))
-    if wrong:
-        print(f"WRONG: {len(wrong)} figure(s) differ from what was seeded; exit 1")
-        return 1
-    print("every figure right")
-    return 0
+    return CHECKS.verdict()
 
 
 if __name__ == "__main__":
