@@ -29,7 +29,8 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
 	  echo "chromium not installed: browser tests will skip"
 
-# Debian's fonts-nanum: the Korean font embedded in printed badges (OPS_BADGE_FONT); poppler-utils
+# Debian's fonts-nanum: the Korean font embedded in badges (OPS_BADGE_FONT) and the monthly KPI report
+# (OPS_REPORT_FONT); poppler-utils
 # (pdffonts, pdftoppm) for the badge tests. Root only; elsewhere install them yourself.
 fonts:
 	@{ [ -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] && command -v pdftoppm >/dev/null 2>&1; } || \

@@ -22,6 +22,7 @@ AREAS = [
     "ops.programs.eodina",
     "ops.education",
     "ops.programs.bus",
+    "ops.programs.center",
     "ops.events",
     "ops.surveys",
 ]

@@ -68,6 +68,11 @@ class Config:
         self.OPS_BADGE_FONT = env.get("OPS_BADGE_FONT", "/usr/share/fonts/truetype/nanum/NanumGothic.ttf")
         self.OPS_BADGE_FONT_BOLD = env.get("OPS_BADGE_FONT_BOLD",
                                            "/usr/share/fonts/truetype/nanum/NanumGothicBold.ttf")
+        # The TrueType font embedded in the monthly KPI report's PDF (Korean glyphs; Debian's fonts-nanum,
+        # installed by `make fonts`) and its bold face.
+        self.OPS_REPORT_FONT = env.get("OPS_REPORT_FONT", "/usr/share/fonts/truetype/nanum/NanumGothic.ttf")
+        self.OPS_REPORT_FONT_BOLD = env.get("OPS_REPORT_FONT_BOLD",
+                                            "/usr/share/fonts/truetype/nanum/NanumGothicBold.ttf")
 
     @property
     def is_production(self) -> bool:

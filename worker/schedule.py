@@ -13,4 +13,6 @@ BEAT_SCHEDULE = {
     "kpi-rollup-hourly": {"task": "ops.kpi.rollup", "schedule": crontab(minute=5)},
     "kpi-rollup-close-day": {"task": "ops.kpi.rollup", "schedule": crontab(hour=0, minute=10),
                              "kwargs": {"days_back": 1}},
+    # Every morning; only the first working day of a month builds (after the close-day roll-up).
+    "kpi-monthly-report": {"task": "ops.kpi.monthly_report", "schedule": crontab(hour=7, minute=0)},
 }

@@ -7,7 +7,7 @@ from sqlalchemy import distinct, func, select
 
 from ..core.timeutil import SEOUL, seoul_to_utc
 from ..extensions import db
-from ..kpi.registry import metric, served_people
+from ..kpi.registry import metric, metric_part, served_people
 from ..people.models import Person
 from .models import COLLABORATION, DATA_ADMIN, PROMPT, SMART_CITY_CENTER, Course, CourseSession
 from .reports import attendees, completed_enrolments
@@ -29,6 +29,30 @@ def prompt_trainees(year: int, as_of: date) -> float:
     return _distinct_people(completed_enrolments(year, kinds=(PROMPT,), before=_end_of(as_of)))
 
 
+def _sessions_held(year: int, kind: str, as_of: date) -> float:
+    return float(db.session.scalar(select(func.count(CourseSession.id)).join(Course, Course.id == CourseSession.course_id)
+                                   .where(Course.year == year, Course.kind == kind,
+                                          CourseSession.ends_at < _end_of(as_of))) or 0)
+
+
+@metric("education.prompt_sessions")
+def prompt_sessions(year: int, as_of: date) -> float:
+    """Prompt-engineering sessions that have ended."""
+    return _sessions_held(year, PROMPT, as_of)
+
+
+@metric("education.data_admin_sessions")
+def data_admin_sessions(year: int, as_of: date) -> float:
+    """Tailored data-administration sessions that have ended."""
+    return _sessions_held(year, DATA_ADMIN, as_of)
+
+
+@metric("education.data_admin_trainees")
+def data_admin_trainees(year: int, as_of: date) -> float:
+    """People who completed a tailored data-administration course (by its completion rule)."""
+    return _distinct_people(completed_enrolments(year, kinds=(DATA_ADMIN,), before=_end_of(as_of)))
+
+
 @metric("education.institutions_trained")
 def institutions_trained(year: int, as_of: date) -> float:
     """Institutions whose tailored data-administration course was delivered (its last session over)."""
@@ -45,7 +69,7 @@ def collaboration_trainees(year: int, as_of: date) -> float:
     return _distinct_people(attendees(year, kinds=(COLLABORATION,), before=_end_of(as_of)))
 
 
-@metric("smart_city_center.users")
+@metric_part("smart_city_center.users", "education")
 def smart_city_center_learners(year: int, as_of: date) -> float:
     """Education's share of Smart City Center users: people who came to its AI courses and lectures."""
     return _distinct_people(attendees(year, kinds=(SMART_CITY_CENTER,), before=_end_of(as_of)))

@@ -14,7 +14,7 @@ def init_app(app) -> None:
     from ..accounts.roles import MANAGERS, STAFF
     from ..core.demo import register_seeder
     from ..core.nav import Tile, register_tile
-    from . import api, cli, demo, models, tasks, views  # noqa: F401 (tables, Celery tasks)
+    from . import api, cli, demo, models, reports, tasks, views  # noqa: F401 (tables, Celery tasks, message texts)
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
@@ -23,4 +23,6 @@ def init_app(app) -> None:
     register_tile(Tile("kpi.home", _l("KPI dashboard"), _l("Progress against the year's targets"), STAFF, order=70))
     register_tile(Tile("kpi.entries_current", _l("Enter KPI figures"),
                        _l("Figures the platform cannot count, entered by managers"), MANAGERS, order=75))
+    register_tile(Tile("kpi.budget_current", _l("Budget execution"),
+                       _l("Committed and spent per project, by form or XLSX upload"), MANAGERS, order=76))
     register_seeder(900, "kpi", demo.seed)  # after the areas' data, so snapshots include it

@@ -31,6 +31,25 @@ def metric(key: str):
     return decorator
 
 
+# A metric two areas count together (Smart City Center users: course attendees and visiting groups):
+# each registers its part and the metric is their sum.
+METRIC_PARTS: dict[str, dict[str, MetricFn]] = {}
+
+
+def metric_part(key: str, part: str):
+    def decorator(fn: MetricFn) -> MetricFn:
+        parts = METRIC_PARTS.setdefault(key, {})
+        parts[part] = fn
+
+        def total(year: int, as_of: date) -> float:
+            return sum(float(f(year, as_of) or 0) for f in parts.values())
+
+        METRICS[key] = total
+        return fn
+
+    return decorator
+
+
 def served_people(programme_key: str):
     def decorator(fn):
         PEOPLE[programme_key] = fn

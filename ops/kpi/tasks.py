@@ -15,3 +15,13 @@ def rollup_task(year: int | None = None, days_back: int = 0) -> int:
     figures = services.rollup(year or day.year, day)
     db.session.commit()
     return len(figures)
+
+
+@shared_task(name="ops.kpi.monthly_report", ignore_result=True)
+def monthly_report_task() -> int | None:
+    """Daily: on the first working day of a month, build and announce the month before's report."""
+    from . import reports
+
+    report = reports.scheduled(seoul_today())
+    db.session.commit()
+    return report.id if report else None

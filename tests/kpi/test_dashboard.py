@@ -17,20 +17,39 @@ def _metric(data, key):
 def test_progress_is_on_track_when_at_or_above_the_pace_expected_by_the_day(app, plan):
     # bus.users: 3000 from 2025-03-01 to 2025-11-30 (275 days); by 2025-07-31 153 days: 1669 expected
     metric("bus.users")(lambda year, as_of: 1700)
+    services.rollup(2025, date(2025, 7, 31))
     m = _metric(services.figures(2025, 7, today=date(2025, 8, 15)), "bus.users")
     assert (m["status"], m["expected"], m["progress"]) == ("on_track", 1669.09, 0.5667)
 
 
 def test_progress_below_the_pace_is_behind(app, plan):
     metric("bus.users")(lambda year, as_of: 1500)
+    services.rollup(2025, date(2025, 7, 31))
     assert _metric(services.figures(2025, 7, today=date(2025, 8, 15)), "bus.users")["status"] == "behind"
 
 
 def test_a_month_filter_shows_figures_as_of_that_months_end(app, plan):
-    asked = []
-    metric("bus.users")(lambda year, as_of: asked.append(as_of) or 1)
+    metric("bus.users")(lambda year, as_of: as_of.month)
+    for day in (date(2025, 4, 29), date(2025, 4, 30), date(2025, 5, 31)):
+        services.rollup(2025, day)
     data = services.figures(2025, 4, "bus")
-    assert data["as_of"] == "2025-04-30" and asked == [date(2025, 4, 30)]
+    assert data["as_of"] == "2025-04-30"
+    assert (_metric(data, "bus.users")["value"], _metric(data, "bus.users")["value_as_of"]) == (4, "2025-04-30")
+
+
+def test_the_dashboard_reads_the_snapshots_not_the_raw_tables(app, plan):
+    calls = []
+    metric("bus.users")(lambda year, as_of: calls.append(as_of) or 10)
+    services.rollup(2025, date(2025, 6, 1))
+    data = services.figures(2025, 6, "bus")
+    assert calls == [date(2025, 6, 1)]  # only the roll-up counted
+    m = _metric(data, "bus.users")
+    assert (m["value"], m["value_as_of"]) == (10, "2025-06-01")
+
+
+def test_a_computed_metric_before_its_first_rollup_says_it_is_not_counted_yet(app, plan):
+    metric("bus.users")(lambda year, as_of: 10)
+    assert _metric(services.figures(2025, 6, "bus"), "bus.users")["status"] == "no_snapshot"
 
 
 def test_the_current_month_is_shown_as_of_today(app, plan):
@@ -51,6 +70,7 @@ def test_budget_lines_show_committed_and_spent_as_a_share_of_budget(app, plan):
 
 def test_districts_show_each_registered_figure_for_all_25_districts(app, plan):
     district_figure("test.centers", "Centers")(lambda year: {"jongno": 2, "mapo": 3})
+    services.rollup(2025, date(2025, 6, 30))
     districts = services.figures(2025)["districts"]
     assert len(districts["rows"]) == 25 and districts["totals"] == {"test.centers": 5}
     assert next(r for r in districts["rows"] if r["code"] == "mapo")["values"] == {"test.centers": 3}
@@ -110,7 +130,7 @@ def test_the_export_holds_the_whole_picture(app, client, login_as, plan):
     book = load_workbook(BytesIO(response.data))
     about, metrics, trends, people, districts, budget = book.worksheets
     rows = list(metrics.iter_rows(values_only=True))
-    assert len(rows) == 1 + len(read_plan(2025)["targets"])  # a heading, then every metric of the plan
+    assert len(rows) == 1 + len(read_plan(2025)["targets"])
     assert any(row[1] == "bus.users" and row[5] == 321 for row in rows)
     assert ("bus.users", "2025-05-31", 321) in list(trends.iter_rows(values_only=True))
     assert budget.max_row == 1 + 11
@@ -118,6 +138,7 @@ def test_the_export_holds_the_whole_picture(app, client, login_as, plan):
 
 def test_the_api_returns_the_same_figures_as_the_dashboard(app, client, login_as, plan):
     metric("bus.users")(lambda year, as_of: 42)
+    services.rollup(2025, date(2025, 6, 30))
     login_as("manager")
     body = client.get("/api/v1/kpi?year=2025&month=6&programme=bus").get_json()
     assert body == services.figures(2025, 6, "bus")
@@ -146,6 +167,7 @@ def test_unique_citizens_are_shown_per_programme_by_name(app, client, login_as, 
     find_or_create_person("김영자", "010-1111-2222")
     db.session.commit()
     served_people("eodina")(lambda year: select(Person.id))
+    services.rollup(2025, date(2025, 6, 30))
     login_as("manager")
     page = client.get("/kpi/2025").get_data(as_text=True)
     assert "1:1 디지털 교육: 1" in page

@@ -39,5 +39,5 @@ def test_concurrent_rollups_of_one_day_upsert_instead_of_failing(pg_app):
         t.join()
     assert errors == []
     per_metric = db.session.execute(select(Snapshot.metric, func.count()).group_by(Snapshot.metric)).all()
-    # every metric of the plan and the unique citizens, once each
+    # every target of the plan and the unique-citizens count (no district figure registered here)
     assert len(per_metric) == len(read_plan(2025)["targets"]) + 1 and {n for _, n in per_metric} == {1}

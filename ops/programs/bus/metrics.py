@@ -1,4 +1,4 @@
-"""The bus's answers to the year's KPIs (plan keys bus.users, bus.users_60plus, bus.satisfaction)."""
+"""The bus's answers to the year's KPIs (plan keys bus.*)."""
 from __future__ import annotations
 
 from datetime import date
@@ -46,6 +46,19 @@ def bus_satisfaction(year: int, as_of: date) -> float | None:
     mean = db.session.scalar(select(func.avg(BusSurveyAnswer.score)).join(
         BusVisit, BusVisit.id == BusSurveyAnswer.visit_id).where(*_runs(year, as_of)))
     return round(float(mean), 2) if mean is not None else None
+
+
+@metric("bus.runs")
+def bus_runs(year: int, as_of: date) -> float:
+    """Approved visits that took place."""
+    return float(db.session.scalar(select(func.count(BusVisit.id)).where(*_runs(year, as_of))) or 0)
+
+
+@metric("bus.institutions")
+def bus_institutions(year: int, as_of: date) -> float:
+    """Distinct host institutions where the bus ran."""
+    return float(db.session.scalar(select(func.count(func.distinct(BusVisit.institution_id)))
+                                   .where(*_runs(year, as_of))) or 0)
 
 
 @served_people("bus")

@@ -6,13 +6,10 @@ phone, see ``find_or_create_person``) and a person is a learner at most once.
 """
 from __future__ import annotations
 
-import csv
-import io
-from typing import Iterator
-
 from flask_babel import force_locale, gettext as _
 
 from ...core.errors import DomainError
+from ...core.sheets import BadSheet, read_sheet  # noqa: F401 (BadSheet: what views catch)
 from ...core.timeutil import utcnow
 from ...extensions import db
 from ...people.districts import find_district
@@ -39,58 +36,9 @@ REQUIRED = ("name", "phone", "district")
 YES = {"y", "yes", "o", "예", "동의", "1", "true", "네"}
 
 
-class BadSheet(DomainError):
-    code = "bad_sheet"
-
-
 def read_rows(filename: str, content: bytes) -> list[dict]:
     """The sheet's data rows as {field: text}, each with its sheet row number under ``_row``."""
-    if filename.lower().endswith(".xlsx"):
-        rows = _xlsx_rows(content)
-    elif filename.lower().endswith(".csv"):
-        rows = _csv_rows(content)
-    else:
-        raise BadSheet("type")
-    try:
-        header = next(rows)
-    except StopIteration:
-        raise BadSheet("empty") from None
-    fields = [COLUMNS.get(str(h or "").strip().lower()) or COLUMNS.get(str(h or "").strip()) for h in header]
-    missing = [f for f in REQUIRED if f not in fields]
-    if missing:
-        raise BadSheet("columns", missing=missing)
-    out = []
-    for number, values in enumerate(rows, start=2):
-        record = {"_row": number}
-        for f, value in zip(fields, values):
-            if f:
-                record[f] = "" if value is None else str(value).strip()
-        if any(record.get(f) for f in fields if f):
-            out.append(record)
-    return out
-
-
-def _csv_rows(content: bytes) -> Iterator[list]:
-    for encoding in ("utf-8-sig", "cp949"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise BadSheet("encoding")
-    return iter(list(csv.reader(io.StringIO(text))))
-
-
-def _xlsx_rows(content: bytes) -> Iterator[list]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        raise BadSheet("xlsx") from None
-    sheet = book.worksheets[0]
-    return iter([list(r) for r in sheet.iter_rows(values_only=True)])
+    return read_sheet(filename, content, COLUMNS, REQUIRED)
 
 
 def _row_error(row: int, field: str, message: str) -> dict:
