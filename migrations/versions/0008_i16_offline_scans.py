@@ -1,13 +1,13 @@
 """passes: scans uploaded by offline scanners, and conflicts between gates; events: badge prints, ticket type colours; satisfaction surveys
 
 Revision ID: 0008_i16
-Revises: 0007_notify_kpi
+Revises: 0008_i17
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = '0008_i16'
-down_revision = '0007_notify_kpi'
+down_revision = '0008_i17'
 branch_labels = None
 depends_on = None
 

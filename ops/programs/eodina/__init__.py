@@ -11,11 +11,14 @@ def init_app(app) -> None:
     from ...core.demo import register_seeder
     from ...core.nav import Tile, register_tile
     from ...extensions import csrf
-    from . import api, kpi, models, reminders, tasks, views  # noqa: F401 (tables, metrics, reminders, tasks)
+    from . import api, followup, kpi, models, outcomes, reminders, tasks, views  # noqa: F401 (tables, metrics, reminders, tasks)
     from .cli import match
     from .demo import seed_demo
 
     app.config.setdefault("EODINA_COURSE_LESSONS", int(os.environ.get("OPS_EODINA_COURSE_LESSONS", "8")))
+    app.config.setdefault("EODINA_SKILLS_GAIN", int(os.environ.get("OPS_EODINA_SKILLS_GAIN", "3")))
+    # The programme's phone line for people without the internet (on every citizen page and text).
+    app.config.setdefault("EODINA_HELPLINE", os.environ.get("OPS_EODINA_HELPLINE", "02-120"))
     app.register_blueprint(views.bp)
     csrf.exempt(api.bp)
     app.register_blueprint(api.bp)

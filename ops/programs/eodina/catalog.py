@@ -37,6 +37,21 @@ SKILLS = {
     "install_app": _l("Installs an app"),
 }
 
+# The digital-skills check at intake and at completion: everyday tasks the learner can do alone,
+# filled in by the instructor with the learner. Its score is how many of them.
+SKILL_CHECK = {
+    "video_call": _l("Makes a video call"),
+    "send_photo": _l("Sends a photo in a message"),
+    "kiosk_order": _l("Orders at a kiosk"),
+    "map_route": _l("Finds a route on a map app"),
+    "bus_arrival": _l("Checks when the bus comes"),
+    "gov_app_login": _l("Logs in to a government app"),
+    "mobile_payment": _l("Pays with the phone"),
+    "health_app": _l("Uses the city health app"),
+    "spot_scam": _l("Recognises a scam message"),
+    "install_app": _l("Installs an app from the store"),
+}
+
 _DAY_WORDS = {"월": "mon", "화": "tue", "수": "wed", "목": "thu", "금": "fri", "토": "sat",
               "mon": "mon", "tue": "tue", "wed": "wed", "thu": "thu", "fri": "fri", "sat": "sat"}
 _BLOCK_WORDS = {"오전": "am", "오후": "pm", "늦은오후": "late", "저녁": "late",
@@ -55,6 +70,12 @@ def slot_label(slot: str | None) -> str:
 def slot_text_ko(slot: str) -> str:
     day, block = slot.split("-")
     return next(ko for code, _l_, ko in WEEKDAYS if code == day) + "요일 " + BLOCK_START[block]
+
+
+def slot_text_en(slot: str) -> str:
+    """'tue-am' → 'Tue 10:00' (for stored English sentences, which are written outside any request)."""
+    day, block = slot.split("-")
+    return f"{day.capitalize()} {BLOCK_START[block]}"
 
 
 def parse_slots(text: str | None) -> list[str]:

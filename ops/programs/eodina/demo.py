@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from ...core.timeutil import seoul_today
 from ...extensions import db
+from ...people.adjacency import adjacent
 from ...people.districts import DISTRICTS
 from .catalog import SKILLS, SLOTS, TOPICS
 from .models import Center, LessonLog, Learner
@@ -69,7 +70,7 @@ def seed_demo(context: dict) -> list[str]:
                                   district=d.code, sms_consent=True, applied_on=season - timedelta(days=50))
         for step, offset in (("selected", 40), ("trained", 25), ("active", 10)):
             move_instructor(ins, step, on=season - timedelta(days=offset))
-        neighbours = [d.code] + [x.code for x in DISTRICTS if x.zone == d.zone and x.code != d.code][:1]
+        neighbours = [d.code] + sorted(adjacent(d.code))[:1]  # their district and one next door
         update_instructor(ins, districts=neighbours, center_ids=[c.id for code in neighbours for c in centers[code]],
                           availability=rng.sample(SLOTS, 8), topics=rng.sample(list(TOPICS), 5), max_learners=15)
         instructors.append(ins)

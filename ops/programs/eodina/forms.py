@@ -5,13 +5,13 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (BooleanField, DateField, EmailField, IntegerField, PasswordField, RadioField, SelectField,
-                     SelectMultipleField, StringField, TextAreaField, URLField)
+from wtforms import (BooleanField, DateField, EmailField, HiddenField, IntegerField, PasswordField, RadioField,
+                     SelectField, SelectMultipleField, StringField, TelField, TextAreaField, URLField)
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ...people.districts import district_choices
-from ...people.forms import PersonFieldsMixin
+from ...people.forms import KoreanMobile, PersonFieldsMixin
 from .catalog import SKILLS, SLOTS, TOPICS, slot_label
 
 
@@ -44,10 +44,18 @@ class CenterForm(FlaskForm):
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=20)])
     opened_on = DateField(_l("Opened on"), validators=[Optional()])
     active = BooleanField(_l("In operation"), default=True)
+    coordinator_id = SelectField(_l("Coordinator (gets the weekly list of learners to check on)"), coerce=int,
+                              default=0)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, staff=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.district.choices = _districts()
+        self.coordinator_id.choices = [(0, "-")] + [(u.id, f"{u.name} ({u.email})") for u in staff]
+
+
+class CloseFlagForm(FlaskForm):
+    action = TextAreaField(_l("What was done"), validators=[
+        DataRequired(_l("Please say what was done, e.g. who called and what the learner said.")), Length(max=2000)])
 
 
 class InstructorApplicationForm(PersonFieldsMixin, FlaskForm):
@@ -98,11 +106,67 @@ class LearnerForm(PersonFieldsMixin, FlaskForm):
         self.topics.choices = _topic_choices()
 
 
-class StaffLearnerForm(LearnerForm):
+RELATION_LABELS = {"child": _l("Son or daughter"), "spouse": _l("Husband or wife"),
+                   "grandchild": _l("Grandchild"), "sibling": _l("Brother or sister"), "carer": _l("Carer"),
+                   "other": _l("Other")}
+
+
+class FamilyFieldsMixin:
+    """Who is signing the learner up, when it is a family member: name, relation, phone and consent."""
+
+    family_name = StringField(_l("Your name (family member)"), validators=[Optional(), Length(max=100)])
+    family_relation = SelectField(_l("You are the learner's"), validators=[Optional()],
+                                  choices=[("", "-")] + list(RELATION_LABELS.items()))
+    family_phone = TelField(_l("Your mobile number"), validators=[Optional(), KoreanMobile()],
+                            render_kw={"inputmode": "tel", "autocomplete": "tel", "placeholder": "010-1234-5678"})
+    family_consent = BooleanField(_l("I agree that my name, relation and number are kept so that the programme "
+                                     "can reach me about the learner (required when signing someone up)"))
+
+    def family_given(self) -> bool:
+        return bool(self.family_name.data or self.family_phone.data)
+
+    def validate_family(self, required: bool) -> bool:
+        """All four family fields, when a family member signs up (or says so); False with messages if not."""
+        if not (required or self.family_given()):
+            return True
+        missing = {self.family_name: _l("Please enter your name."),
+                   self.family_relation: _l("Please choose how you are related."),
+                   self.family_phone: _l("Please enter your mobile number."),
+                   self.family_consent: _l("We need your consent to keep your contact details.")}
+        ok = True
+        for f, message in missing.items():
+            if not f.data:
+                f.errors = list(f.errors) + [message]
+                ok = False
+        return ok
+
+
+class LearnerSignUpForm(FamilyFieldsMixin, LearnerForm):
+    """The public sign-up: the learner, or a family member for them."""
+
+
+class StaffLearnerForm(FamilyFieldsMixin, LearnerForm):
     """Staff register a learner who called, or a family member who called for them."""
 
     registered_by = RadioField(_l("Who called?"), default="staff",
                                choices=[("staff", _l("The learner")), ("family", _l("A family member"))])
+
+
+class CallbackForm(FlaskForm):
+    """'Call me back': only a name, a number, what it is about, and consent."""
+
+    name = PersonFieldsMixin.name
+    phone = PersonFieldsMixin.phone
+    note = StringField(_l("What about, or when is best to call (optional)"), validators=[Optional(), Length(max=300)])
+    consent_collection = PersonFieldsMixin.consent_collection
+    source = HiddenField(default="join")
+
+
+class CallOutcomeForm(FlaskForm):
+    outcome = RadioField(_l("How did the call go?"), choices=[("no_answer", _l("No answer")),
+                                                              ("done", _l("Done: we spoke"))],
+                         validators=[DataRequired(_l("Please choose how the call went."))])
+    note = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=500)])
 
 
 class ImportForm(FlaskForm):
@@ -112,7 +176,11 @@ class ImportForm(FlaskForm):
         validators=[DataRequired(_l("Only people who consented may be imported."))])
 
 
-class RunMatchingForm(FlaskForm):
+class ActionForm(FlaskForm):
+    """A button that posts an action (only the CSRF token)."""
+
+
+class RunMatchingForm(ActionForm):
     pass
 
 
@@ -127,6 +195,20 @@ class OverrideForm(FlaskForm):
         self.instructor.choices = [(i.id, i.person.name) for i in instructors]
         self.center.choices = [(c.id, c.name) for c in centers]
         self.slot.choices = _slot_choices()
+
+
+class SkillCheckForm(FlaskForm):
+    stage = RadioField(_l("Stage of the course"), choices=[("intake", _l("At the start (intake)")),
+                                            ("completion", _l("At the end of the course"))],
+                       validators=[DataRequired(_l("Please choose when."))])
+    checked_on = DateField(_l("Date"), validators=[DataRequired(_l("Please enter the date."))])
+    tasks = MultiCheckboxField(_l("Tasks the learner did alone"))
+
+    def __init__(self, *args, **kwargs):
+        from .catalog import SKILL_CHECK
+
+        super().__init__(*args, **kwargs)
+        self.tasks.choices = [(k, str(v)) for k, v in SKILL_CHECK.items()]
 
 
 class LessonForm(FlaskForm):

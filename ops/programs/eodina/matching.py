@@ -7,21 +7,25 @@ A learner is paired with an instructor, a center and one weekly slot (catalog.SL
 * a center holds at most ``capacity`` lessons at once: in one slot, at most that many
   instructors teach there (each teaches their learners of that slot one after another),
   and an instructor is at one center per slot;
-* same district first: every learner is first offered their own district; only those
-  left over look in their living zone, then anywhere;
+* near home first (``ops.people.adjacency``): every learner is first offered their own
+  district; only those left over look in the districts next door, then in the rest of their
+  living zone (생활권). Further out only for a learner a coordinator has approved for it;
+* whoever is left waits with a reason that says what is missing, where and when;
 * topics fit: candidates teaching more of the wanted topics score higher;
 * load is balanced: among fitting candidates the least loaded (relative to their
   maximum) wins, and within an instructor the least used slot;
 * existing matches are never moved; they only count toward the loads.
 
 Learners with the fewest possibilities go first, so scarce places go to those who have
-no alternative. The result says, in Korean and English, why each pair was made.
+no alternative. The result says, in Korean and English, why each pair was made (and its
+tier), and why each learner still waiting could not be placed.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ...people.adjacency import ADJACENT, TIERS
 from ...people.districts import BY_CODE
 
 
@@ -51,6 +55,7 @@ class LearnerInfo:
     slots: frozenset[str]
     topics: frozenset[str] = frozenset()
     preferred_center_id: int | None = None
+    further_approved: bool = False  # a coordinator allowed a place outside the living zone
 
 
 @dataclass(frozen=True)
@@ -70,12 +75,23 @@ class Proposal:
     slot: str
     reason_ko: str
     reason_en: str
+    tier: str = "district"
+
+
+@dataclass(frozen=True)
+class WaitReason:
+    """Why a learner is still waiting: a code to count by, and a sentence for staff."""
+
+    code: str  # no_times | no_instructor | no_shared_time | instructors_full | centers_full
+    ko: str
+    en: str
 
 
 @dataclass
 class Plan:
     proposals: list[Proposal] = field(default_factory=list)
-    unmatched: list[int] = field(default_factory=list)  # learner ids with no place anywhere
+    unmatched: list[int] = field(default_factory=list)  # learner ids with no place within reach
+    reasons: dict[int, WaitReason] = field(default_factory=dict)  # learner id → why still waiting
 
 
 class _State:
@@ -112,6 +128,17 @@ def _zone(district: str) -> str | None:
     return found.zone if found else None
 
 
+def _reach(district: str) -> dict[str, tuple[str, ...]]:
+    """The districts of each tier around ``district`` (nearest first, each district in one tier)."""
+    zone = _zone(district)
+    near = sorted(ADJACENT.get(district, ()))
+    same_zone = sorted(d.code for d in BY_CODE.values() if d.zone == zone and d.code != district
+                       and d.code not in ADJACENT.get(district, ()))
+    taken = {district, *near, *same_zone}
+    return {"district": (district,), "adjacent": tuple(near), "zone": tuple(same_zone),
+            "further": tuple(sorted(d for d in BY_CODE if d not in taken))}
+
+
 def plan_matches(learners: list[LearnerInfo], instructors: list[InstructorInfo], centers: list[CenterInfo],
                  existing: list[Placement] = ()) -> Plan:
     """Pair each learner with the best place that is still free; never move ``existing``."""
@@ -131,9 +158,7 @@ def plan_matches(learners: list[LearnerInfo], instructors: list[InstructorInfo],
                 [] if chosen and district not in ins.districts else centers_in[district])
             if places:
                 by_district[district].append((ins, places))
-    zone_districts = defaultdict(list)
-    for district in by_district:
-        zone_districts[_zone(district)].append(district)
+    reach = {d: _reach(d) for d in {le.district for le in learners}}
 
     def options(learner: LearnerInfo, districts) -> list[tuple[InstructorInfo, list[int]]]:
         return [(ins, places) for d in districts for ins, places in by_district.get(d, ())
@@ -147,27 +172,22 @@ def plan_matches(learners: list[LearnerInfo], instructors: list[InstructorInfo],
     remaining = sorted(learners, key=scarcity)
     # Tier by tier over everyone: nobody takes a neighbour's place before every learner of that
     # district has had their own district's chance.
-    for tier in ("district", "zone", "city"):
+    for tier in TIERS:
         left = []
         for learner in remaining:
-            proposal = _best(learner, _tier_districts(tier, learner.district, by_district, zone_districts),
-                             options, state, center_map, tier)
+            if tier == "further" and not learner.further_approved:
+                left.append(learner)
+                continue
+            proposal = _best(learner, reach[learner.district][tier], options, state, center_map, tier)
             if proposal is None:
                 left.append(learner)
             else:
                 plan.proposals.append(proposal)
         remaining = left
     plan.unmatched = [learner.id for learner in remaining]
+    for learner in remaining:
+        plan.reasons[learner.id] = _why_waiting(learner, reach[learner.district], by_district, options, state)
     return plan
-
-
-def _tier_districts(tier: str, district: str, by_district, zone_districts) -> list[str]:
-    zone = _zone(district)
-    if tier == "district":
-        return [district]
-    if tier == "zone":
-        return [d for d in zone_districts.get(zone, ()) if d != district]
-    return [d for d in by_district if _zone(d) != zone]
 
 
 def _best(learner: LearnerInfo, districts, options, state: _State, center_map, tier: str) -> Proposal | None:
@@ -192,7 +212,57 @@ def _best(learner: LearnerInfo, districts, options, state: _State, center_map, t
     _score, ins, center_id, slot, fit = best
     state.place(ins.id, center_id, slot)
     ko, en = _reason(tier, learner, ins, center_map[center_id], slot, fit)
-    return Proposal(learner.id, ins.id, center_id, slot, ko, en)
+    return Proposal(learner.id, ins.id, center_id, slot, ko, en, tier)
+
+
+ZONE_NAMES = {"central": ("도심권", "central"), "northeast": ("동북권", "northeast"),
+              "northwest": ("서북권", "northwest"), "southwest": ("서남권", "southwest"),
+              "southeast": ("동남권", "southeast")}
+
+
+def _why_waiting(learner: LearnerInfo, reach: dict[str, tuple[str, ...]], by_district, options,
+                 state: _State) -> WaitReason:
+    """What is missing for this learner, in the final state: times, instructors, instructor room or center room."""
+    from .catalog import slot_text_en, slot_text_ko
+
+    home = BY_CODE.get(learner.district)
+    zone_ko, zone_en = ZONE_NAMES.get(home.zone if home else "", ("", ""))
+    allowed = ("district", "adjacent", "zone", "further") if learner.further_approved else ("district", "adjacent",
+                                                                                            "zone")
+    districts = [d for tier in allowed for d in reach[tier]]
+    if learner.further_approved:
+        where_ko, where_en = "서울 전역", "anywhere in Seoul"
+    else:
+        where_ko = f"{home.name_ko if home else learner.district}·인접 자치구·{zone_ko}"
+        where_en = f"{home.name_en if home else learner.district}, the districts next to it or the {zone_en} zone"
+    slots = sorted(learner.slots)
+    shown = slots[:3]
+    more_ko = f" 외 {len(slots) - 3}개" if len(slots) > 3 else ""
+    more_en = f" and {len(slots) - 3} more" if len(slots) > 3 else ""
+    when_ko = ", ".join(slot_text_ko(s) for s in shown) + more_ko
+    when_en = ", ".join(slot_text_en(s) for s in shown) + more_en
+    if not slots:
+        return WaitReason("no_times", "가능한 요일·시간이 등록되지 않음", "no days or times given")
+    if not any(by_district.get(d) for d in districts):
+        return WaitReason("no_instructor", f"{where_ko}에 활동 중인 강사가 없음",
+                          f"no active instructor in {where_en}")
+    candidates = options(learner, districts)
+    if not candidates:
+        return WaitReason("no_shared_time", f"{where_ko}에 {when_ko} 시간이 맞는 강사가 없음",
+                          f"no instructor free on {when_en} in {where_en}")
+    if all(state.load[ins.id] >= ins.max_learners for ins, _places in candidates):
+        return WaitReason("instructors_full", f"{where_ko}에 {when_ko} 시간이 맞는 강사의 담당 인원이 모두 찼음",
+                          f"the instructors free on {when_en} in {where_en} have no room left")
+    return WaitReason("centers_full", f"{where_ko} 센터가 {when_ko}에 모두 찼음",
+                      f"the centers in {where_en} are full on {when_en}")
+
+
+_WHERE_KO = {"district": "같은 자치구", "adjacent": "인접 자치구(관내 강사 여석 없음)",
+             "zone": "같은 생활권(관내·인접 자치구 강사 여석 없음)",
+             "further": "다른 생활권(담당자 승인, 생활권 안에 여석 없음)"}
+_WHERE_EN = {"district": "same district", "adjacent": "adjacent district (none free in the district)",
+             "zone": "same zone (none free in the district or next to it)",
+             "further": "another zone (approved by a coordinator; none free in the zone)"}
 
 
 def _reason(tier: str, learner: LearnerInfo, ins: InstructorInfo, center: CenterInfo, slot: str,
@@ -200,16 +270,11 @@ def _reason(tier: str, learner: LearnerInfo, ins: InstructorInfo, center: Center
     from .catalog import slot_text_ko
 
     district = BY_CODE.get(center.district)
-    where_ko = {"district": "같은 자치구", "zone": "같은 생활권의 이웃 자치구(관내 강사 여석 없음)",
-                "city": "다른 생활권(관내·생활권 강사 여석 없음)"}[tier]
-    where_en = {"district": "same district", "zone": "neighbouring district in the same zone (none free in the district)",
-                "city": "another zone (none free in the district or zone)"}[tier]
-    ko = (f"{where_ko} {district.name_ko if district else ''}, 가능 시간 일치({slot_text_ko(slot)}), "
+    ko = (f"{_WHERE_KO[tier]} {district.name_ko if district else ''}, 가능 시간 일치({slot_text_ko(slot)}), "
           f"희망 주제 {fit}개 일치, 강사 담당 {ins.max_learners}명 중 여석")
-    en = (f"{where_en} {district.name_en if district else ''}, both free {slot}, {fit} wanted topic(s) taught, "
+    en = (f"{_WHERE_EN[tier]} {district.name_en if district else ''}, both free {slot}, {fit} wanted topic(s) taught, "
           f"instructor has room (max {ins.max_learners})")
     if center.id == learner.preferred_center_id:
         ko += ", 희망 센터"
         en += ", preferred center"
     return ko[:300], en[:300]
-

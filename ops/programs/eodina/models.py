@@ -30,7 +30,11 @@ class Center(db.Model):
     phone: Mapped[str | None] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(default=True)
     opened_on: Mapped[date | None]
+    # The staff member who follows up this center's learners (gets the weekly digest of flags).
+    coordinator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    coordinator = relationship("User")
 
 
 class Instructor(db.Model):
@@ -77,8 +81,20 @@ class Learner(db.Model):
     completed_at: Mapped[datetime | None]
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Why the last matching run left this learner waiting (cleared when matched); see matching.WaitReason.
+    wait_reason: Mapped[str | None] = mapped_column(String(20), index=True)
+    wait_reason_ko: Mapped[str | None] = mapped_column(String(300))
+    wait_reason_en: Mapped[str | None] = mapped_column(String(300))
+    wait_checked_at: Mapped[datetime | None]
+    # A coordinator allowed a place outside the learner's living zone (생활권).
+    further_approved_at: Mapped[datetime | None]
+    further_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The family member who signed the learner up (with their own recorded consent), to reach them too.
+    family_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    family_relation: Mapped[str | None] = mapped_column(String(20))
 
-    person = relationship("Person", lazy="joined")
+    person = relationship("Person", lazy="joined", foreign_keys=[person_id])
+    family_person = relationship("Person", foreign_keys=[family_person_id])
     preferred_center = relationship(Center)
 
 
@@ -103,6 +119,9 @@ class Match(db.Model):
     slot: Mapped[str] = mapped_column(String(10))
     reason_ko: Mapped[str] = mapped_column(String(300))
     reason_en: Mapped[str] = mapped_column(String(300))
+    # How near home (ops.people.adjacency.TIERS): district | adjacent | zone | further. NULL for
+    # matches made before tiers were kept in another district than the learner's.
+    tier: Mapped[str | None] = mapped_column(String(10), index=True)
     by_staff: Mapped[bool] = mapped_column(default=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -112,6 +131,60 @@ class Match(db.Model):
     learner = relationship(Learner)
     instructor = relationship(Instructor)
     center = relationship(Center)
+
+
+class LearnerFlag(db.Model):
+    """A learner who may be slipping away (absent twice in a row, or no lesson for weeks while matched).
+
+    ``evidence_on`` is the date the flag rests on (the second absence, or the day the quiet spell
+    started); the same evidence is flagged once (unique), new evidence raises a new flag.
+    """
+
+    __tablename__ = "eodina_flags"
+    __table_args__ = (UniqueConstraint("learner_id", "kind", "evidence_on", name="uq_eodina_flags_evidence"),
+                      Index("ix_eodina_flags_open", "closed_at", "center_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("eodina_learners.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # absent_twice | no_lesson
+    evidence_on: Mapped[date]
+    reason_ko: Mapped[str] = mapped_column(String(300))
+    reason_en: Mapped[str] = mapped_column(String(300))
+    center_id: Mapped[int | None] = mapped_column(ForeignKey("eodina_centers.id", ondelete="SET NULL"))
+    raised_on: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    digested_at: Mapped[datetime | None]  # sent in a coordinator's weekly digest
+    closed_at: Mapped[datetime | None]
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str | None] = mapped_column(Text)  # what was done, in the coordinator's words
+
+    learner = relationship(Learner)
+    center = relationship(Center)
+
+
+class CallbackRequest(db.Model):
+    """Someone without the internet asked to be called back: staff work through the list.
+
+    At most one open request per person (partial unique index): asking twice is one call.
+    """
+
+    __tablename__ = "eodina_callbacks"
+    __table_args__ = (Index("uq_eodina_callbacks_open", "person_id", unique=True,
+                            sqlite_where=text("done_at IS NULL"), postgresql_where=text("done_at IS NULL")),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(20), default="join")  # the page it came from
+    note: Mapped[str | None] = mapped_column(String(300))  # what about, or when best to call
+    status: Mapped[str] = mapped_column(String(10), default="to_call", index=True)  # to_call | no_answer | done
+    attempts: Mapped[int] = mapped_column(default=0)
+    notes: Mapped[str | None] = mapped_column(Text)  # each call, dated and signed
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_attempt_at: Mapped[datetime | None]
+    done_at: Mapped[datetime | None]
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    person = relationship("Person", lazy="joined")
 
 
 class LessonLog(db.Model):
@@ -139,6 +212,38 @@ class LessonLog(db.Model):
 
     learner = relationship(Learner)
     instructor = relationship(Instructor)
+
+
+class SkillCheck(db.Model):
+    """The digital-skills check (catalog.SKILL_CHECK) a learner did with their instructor, at intake or completion."""
+
+    __tablename__ = "eodina_skill_checks"
+    __table_args__ = (UniqueConstraint("learner_id", "stage", name="uq_eodina_skill_checks_stage"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("eodina_learners.id", ondelete="CASCADE"))
+    stage: Mapped[str] = mapped_column(String(12))  # intake | completion
+    tasks: Mapped[list] = mapped_column(JSON, default=list)  # the tasks the learner did alone
+    score: Mapped[int] = mapped_column(default=0)
+    checked_on: Mapped[date] = mapped_column(index=True)
+    instructor_id: Mapped[int | None] = mapped_column(ForeignKey("eodina_instructors.id", ondelete="SET NULL"))
+    center_id: Mapped[int | None] = mapped_column(ForeignKey("eodina_centers.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FollowUp(db.Model):
+    """Three months after completion: does the learner still use the skills? Asked by text, or by a call."""
+
+    __tablename__ = "eodina_followups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("eodina_learners.id", ondelete="CASCADE"), unique=True)
+    channel: Mapped[str] = mapped_column(String(5))  # sms | call
+    serial: Mapped[str] = mapped_column(String(16), unique=True)  # of the signed answer link
+    callback_id: Mapped[int | None] = mapped_column(ForeignKey("eodina_callbacks.id", ondelete="SET NULL"))
+    asked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answer: Mapped[str | None] = mapped_column(String(5), index=True)  # yes | some | no
+    answered_at: Mapped[datetime | None]
 
 
 class LessonFeedback(db.Model):

@@ -17,14 +17,16 @@ from .services import lesson_dates_since
 
 message_template(
     "eodina.weekly_nudge",
-    ko="[서울디지털재단] {name} 강사님, 지난주 기록되지 않은 1:1 수업이 {count}건 있습니다. 휴대폰에서 수업을 기록해 주세요: {url}",
+    ko="[서울디지털재단] {name} 강사님, 지난주 기록되지 않은 1:1 수업이 {count}건 있습니다. 휴대폰에서 수업을 기록해 주세요: {url}"
+       " 문의 {helpline}",
     en="[Seoul Digital Foundation] {name}, {count} of last week's 1:1 lessons are not logged yet. "
-       "Please log them on your phone: {url}",
+       "Please log them on your phone: {url} Questions: {helpline}",
 )
 message_template(
     "eodina.lesson_day_before",
-    ko="[서울디지털재단] 내일({date}) {time} {center}에서 어디나지원단 1:1 디지털 수업이 있습니다.",
-    en="[Seoul Digital Foundation] Your 1:1 digital lesson is tomorrow ({date}) at {time}, {center}.",
+    ko="[서울디지털재단] 내일({date}) {time} {center}에서 어디나지원단 1:1 디지털 수업이 있습니다. 문의 {helpline}",
+    en="[Seoul Digital Foundation] Your 1:1 digital lesson is tomorrow ({date}) at {time}, {center}. "
+       "Questions: {helpline}",
 )
 
 
@@ -32,6 +34,12 @@ def _base_url() -> str:
     from flask import current_app
 
     return current_app.config.get("OPS_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+
+
+def _helpline() -> str:
+    from .outreach import helpline
+
+    return helpline()
 
 
 def unlogged_lessons(today) -> dict[int, int]:
@@ -73,7 +81,7 @@ def queue_weekly_nudges(now: datetime) -> int:
             continue
         if queue_message(template="eodina.weekly_nudge", dedup_key=keys[ins.id], person=ins.person,
                          purpose="reminder", data={"name": ins.person.name, "count": counts[ins.id],
-                                                   "url": f"{_base_url()}/eodina/my"}):
+                                                   "url": f"{_base_url()}/eodina/my", "helpline": _helpline()}):
             new += 1
     return new
 
@@ -112,6 +120,7 @@ def queue_lesson_day_before(now: datetime) -> int:
         block = match.slot.split("-")[1]
         if queue_message(template="eodina.lesson_day_before", dedup_key=keys[match.id], person=learner.person,
                          purpose="reminder", data={"date": tomorrow.strftime("%m/%d"), "time": BLOCK_START[block],
-                                                   "center": center.name, "slot": slot_text_ko(match.slot)}):
+                                                   "center": center.name, "slot": slot_text_ko(match.slot),
+                                                   "helpline": _helpline()}):
             new += 1
     return new

@@ -124,3 +124,85 @@ def export_xlsx(month: str, locale: str = "ko") -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+# --- Where to recruit ----------------------------------------------------------------------------
+
+PIPELINE_AHEAD = ("applied", "selected", "trained")  # applicants not yet teaching
+
+
+@dataclass
+class Shortage:
+    """One district: learners waiting there, the free instructor places within reach, and what they ask for."""
+
+    district: str
+    label: str
+    zone: str
+    waiting: int
+    free_in_reach: int  # free places of active instructors serving the district or one next to it
+    instructors_in_reach: int
+    applicants: int  # people from the district in the instructor pipeline, not yet teaching
+    top_slots: list[tuple[str, int]]
+    top_topics: list[tuple[str, int]]
+
+    @property
+    def gap(self) -> int:
+        """How many waiting learners the places within reach cannot take (0 when there is room)."""
+        return max(self.waiting - self.free_in_reach, 0)
+
+
+def shortage_by_district(locale: str = "ko") -> list[Shortage]:
+    """Every district, largest gap first: where instructors are short and what the waiting learners want."""
+    from collections import Counter, defaultdict
+
+    from ...people.adjacency import adjacent
+    from ...people.models import Person
+
+    waiting = db.session.execute(select(Learner.district, Learner.availability, Learner.topics).where(
+        Learner.completed_at.is_(None),
+        ~select(Match.id).where(Match.learner_id == Learner.id, Match.ended_at.is_(None)).exists())).all()
+    counts, slots, topics = Counter(), defaultdict(Counter), defaultdict(Counter)
+    for row in waiting:
+        counts[row.district] += 1
+        slots[row.district].update(row.availability or ())
+        topics[row.district].update(row.topics or ())
+    loads = dict(db.session.execute(select(Match.instructor_id, func.count(Match.id))
+                                    .where(Match.ended_at.is_(None)).group_by(Match.instructor_id)).all())
+    serving = defaultdict(set)  # district → active instructors serving it
+    free = {}
+    for ins_id, districts, max_learners in db.session.execute(
+            select(Instructor.id, Instructor.districts, Instructor.max_learners).where(Instructor.status == "active")):
+        free[ins_id] = max(max_learners - loads.get(ins_id, 0), 0)
+        for d in districts or ():
+            serving[d].add(ins_id)
+    applicants = dict(db.session.execute(select(Person.district, func.count(Instructor.id))
+                                         .join(Person, Person.id == Instructor.person_id)
+                                         .where(Instructor.status.in_(PIPELINE_AHEAD))
+                                         .group_by(Person.district)).all())
+    rows = []
+    for d in DISTRICTS:
+        reach = set().union(*(serving[x] for x in {d.code, *adjacent(d.code)}))
+        rows.append(Shortage(d.code, d.name(locale), d.zone, counts[d.code], sum(free[i] for i in reach), len(reach),
+                             applicants.get(d.code, 0), slots[d.code].most_common(3), topics[d.code].most_common(3)))
+    return sorted(rows, key=lambda r: (-r.gap, -r.waiting, r.district))
+
+
+def shortage_xlsx(locale: str = "ko") -> bytes:
+    """The shortage table as a workbook (one row per district)."""
+    from flask_babel import gettext as _
+    from openpyxl import Workbook
+
+    from .catalog import TOPICS, slot_label
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Where to recruit")[:31]
+    sheet.append([_("District"), _("Waiting"), _("Free places within reach"), _("Instructors within reach"),
+                  _("Gap"), _("Applicants from the district"), _("Times most asked for"), _("Topics most asked for")])
+    for r in shortage_by_district(locale):
+        sheet.append([r.label, r.waiting, r.free_in_reach, r.instructors_in_reach, r.gap, r.applicants,
+                      ", ".join(f"{slot_label(s)} ({n})" for s, n in r.top_slots),
+                      ", ".join(f"{TOPICS.get(t, t)} ({n})" for t, n in r.top_topics)])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -15,6 +15,7 @@ from ...core.errors import DomainError
 from ...core.timeutil import seoul_to_utc, seoul_today, utcnow
 from ...extensions import db
 from ...passes.codes import InvalidCode, new_serial, sign_code, verify_code
+from ...people.adjacency import tier_between
 from ...people.consent import COLLECTION, SMS_REMINDERS
 from ...people.districts import BY_CODE, DISTRICTS
 from ...people.services import find_or_create_person, record_consent
@@ -64,7 +65,7 @@ def _known(values, allowed, field: str) -> list[str]:
 
 def save_center(center: Center | None, *, name: str, district: str, address: str, opening_hours: str = "",
                 capacity: int = 2, phone: str | None = None, opened_on: date | None = None,
-                active: bool = True) -> Center:
+                active: bool = True, coordinator_id: int | None = None) -> Center:
     """Add a center or change one."""
     if district not in BY_CODE:
         raise InvalidChoice("district")
@@ -76,6 +77,9 @@ def save_center(center: Center | None, *, name: str, district: str, address: str
     center.name, center.district, center.address = name.strip(), district, address.strip()
     center.opening_hours, center.capacity, center.phone = opening_hours.strip(), capacity, phone or None
     center.opened_on, center.active = opened_on, active
+    if coordinator_id is not None and db.session.get(User, coordinator_id) is None:
+        raise InvalidChoice("coordinator_id")
+    center.coordinator_id = coordinator_id
     db.session.flush()
     return center
 
@@ -259,7 +263,11 @@ def _lock_matching() -> None:
 
 
 def run_matching(learner_ids=None, *, by_user=None, previous: str | None = None) -> MatchRun:
-    """Match every waiting learner (or those given) whom capacity allows; live matches stay."""
+    """Match every waiting learner (or those given) whom capacity allows near home; live matches stay.
+
+    Each match keeps its tier (own district, adjacent, same zone, or further with approval) and
+    each learner left waiting keeps the reason, for staff to see.
+    """
     _lock_matching()
     centers = db.session.scalars(select(Center).where(Center.active.is_(True))).all()
     instructors = db.session.scalars(select(Instructor).where(Instructor.status == "active")).all()
@@ -267,7 +275,7 @@ def run_matching(learner_ids=None, *, by_user=None, previous: str | None = None)
                               .where(Match.ended_at.is_(None))).all()
     loads = Counter(row.instructor_id for row in live)
     waiting = (select(Learner.id, Learner.district, Learner.availability, Learner.topics,
-                      Learner.preferred_center_id)
+                      Learner.preferred_center_id, Learner.further_approved_at, Learner.wait_reason)
                .where(Learner.completed_at.is_(None),
                       ~select(Match.id).where(Match.learner_id == Learner.id, Match.ended_at.is_(None)).exists()))
     if learner_ids is not None:
@@ -275,7 +283,7 @@ def run_matching(learner_ids=None, *, by_user=None, previous: str | None = None)
     learners = db.session.execute(waiting).all()
     plan = plan_matches(
         [LearnerInfo(le.id, le.district, frozenset(le.availability or ()), frozenset(le.topics or ()),
-                     le.preferred_center_id) for le in learners],
+                     le.preferred_center_id, le.further_approved_at is not None) for le in learners],
         [InstructorInfo(i.id, frozenset(i.districts or ()), frozenset(c.id for c in i.centers),
                         frozenset(i.availability or ()), frozenset(i.topics or ()), i.max_learners, loads[i.id])
          for i in instructors],
@@ -284,13 +292,42 @@ def run_matching(learner_ids=None, *, by_user=None, previous: str | None = None)
     )
     prefix_ko, prefix_en = ("강사 활동 중단으로 재배정: ", "re-matched after the instructor stopped: ") \
         if previous == "instructor_left" else ("", "")
+    now = utcnow()
     rows = [dict(learner_id=p.learner_id, instructor_id=p.instructor_id, center_id=p.center_id, slot=p.slot,
-                 reason_ko=(prefix_ko + p.reason_ko)[:300], reason_en=(prefix_en + p.reason_en)[:300],
-                 by_staff=False, created_by_id=getattr(by_user, "id", None), created_at=utcnow())
+                 reason_ko=(prefix_ko + p.reason_ko)[:300], reason_en=(prefix_en + p.reason_en)[:300], tier=p.tier,
+                 by_staff=False, created_by_id=getattr(by_user, "id", None), created_at=now)
             for p in plan.proposals]
     if rows:
         db.session.execute(Match.__table__.insert(), rows)
+        had_reason = {le.id for le in learners if le.wait_reason is not None}
+        _set_wait_reasons([dict(id=p.learner_id, wait_reason=None, wait_reason_ko=None, wait_reason_en=None,
+                                wait_checked_at=now) for p in plan.proposals if p.learner_id in had_reason])
+    _set_wait_reasons([dict(id=lid, wait_reason=r.code, wait_reason_ko=r.ko, wait_reason_en=r.en,
+                            wait_checked_at=now) for lid, r in plan.reasons.items()])
     return MatchRun(matched=len(rows), unmatched=len(plan.unmatched), kept=len(live))
+
+
+def _set_wait_reasons(values: list[dict]) -> None:
+    """One executemany UPDATE (by primary key) for all learners whose waiting reason changes."""
+    if values:
+        db.session.execute(update(Learner), values)
+
+
+def approve_further(learner: Learner, *, by_user) -> None:
+    """A coordinator allows this learner a place outside their living zone (the next run may use it)."""
+    if learner.further_approved_at is None:
+        learner.further_approved_at = utcnow()
+        learner.further_approved_by_id = getattr(by_user, "id", None)
+        db.session.flush()
+
+
+def waiting_by_reason() -> list[tuple[str | None, int]]:
+    """Learners waiting (no live match, not completed) counted by the reason of the last run, most first."""
+    rows = db.session.execute(select(Learner.wait_reason, func.count(Learner.id)).where(
+        Learner.completed_at.is_(None),
+        ~select(Match.id).where(Match.learner_id == Learner.id, Match.ended_at.is_(None)).exists())
+        .group_by(Learner.wait_reason)).all()
+    return sorted(((r[0], r[1]) for r in rows), key=lambda r: -r[1])
 
 
 def override_match(learner: Learner, *, instructor: Instructor, center: Center, slot: str, by_user,
@@ -306,10 +343,12 @@ def override_match(learner: Learner, *, instructor: Instructor, center: Center, 
     who = getattr(by_user, "name", "") or ""
     note = (note or "").strip()
     match = Match(learner_id=learner.id, instructor_id=instructor.id, center_id=center.id, slot=slot,
+                  tier=tier_between(learner.district, center.district),
                   reason_ko=f"담당자 지정({who}): {note or '사유 미기재'}"[:300],
                   reason_en=f"set by staff ({who}): {note or 'no note'}"[:300],
                   by_staff=True, created_by_id=getattr(by_user, "id", None), created_at=now)
     db.session.add(match)
+    learner.wait_reason = learner.wait_reason_ko = learner.wait_reason_en = None
     db.session.flush()
     return match
 

@@ -22,10 +22,12 @@ from ...people.consent import NOTICES
 from ...people.districts import district_choices
 from ...people.phone import InvalidPhone
 from . import services
-from .catalog import SKILLS, SLOTS, TOPICS, slot_label
-from .forms import (AccountForm, CenterForm, ContentForm, ImportForm, InstructorApplicationForm,
-                    InstructorProfileForm, LearnerForm, LessonForm, OverrideForm, RunMatchingForm, StaffLearnerForm)
-from .models import Center, ImportJob, Instructor, LessonFeedback, LessonLog, Learner, Match, OnlineContent
+from .catalog import SKILL_CHECK, SKILLS, SLOTS, TOPICS, slot_label
+from .forms import (RELATION_LABELS, AccountForm, ActionForm, CallbackForm, CallOutcomeForm, CenterForm, CloseFlagForm,
+                    ContentForm, ImportForm, InstructorApplicationForm, InstructorProfileForm, LearnerSignUpForm,
+                    LessonForm, OverrideForm, RunMatchingForm, SkillCheckForm, StaffLearnerForm)
+from .models import (Center, ImportJob, Instructor, LearnerFlag, LessonFeedback, LessonLog, Learner, Match,
+                     OnlineContent)
 
 bp = Blueprint("eodina", __name__, url_prefix="/eodina", template_folder="templates", static_folder="static",
                static_url_path="/static")
@@ -45,10 +47,31 @@ def _status_label(status: str) -> str:
     return labels.get(status, status)
 
 
+def _tier_label(tier: str | None) -> str:
+    labels = {"district": _("Own district"), "adjacent": _("Adjacent district"),
+              "zone": _("Same living zone (생활권)"), "further": _("Further out (approved)")}
+    return labels.get(tier, "-") if tier else "-"
+
+
+def _wait_label(reason: str | None) -> str:
+    labels = {"no_times": _("No days or times given"), "no_instructor": _("No instructor within reach"),
+              "no_shared_time": _("No instructor nearby at the learner's times"),
+              "instructors_full": _("Instructors nearby are full"), "centers_full": _("Centers nearby are full"),
+              None: _("Not matched yet")}
+    return labels.get(reason, reason)
+
+
+def _call_status(status: str) -> str:
+    return {"to_call": _("To call"), "no_answer": _("No answer"), "done": _("Done")}.get(status, status)
+
+
 @bp.app_context_processor
 def eodina_helpers():
     return {"eodina_status": _status_label, "slot_label": slot_label, "topic_label": lambda c: str(TOPICS.get(c, c)),
-            "skill_label": lambda c: str(SKILLS.get(c, c))}
+            "skill_label": lambda c: str(SKILLS.get(c, c)), "tier_label": _tier_label, "wait_label": _wait_label,
+            "eodina_helpline": current_app.config.get("EODINA_HELPLINE", ""),
+            "relation_label": lambda c: str(RELATION_LABELS.get(c, c or "-")), "call_status": _call_status,
+            "task_label": lambda c: str(SKILL_CHECK.get(c, c))}
 
 
 _NOT_SENT = object()
@@ -66,6 +89,18 @@ def _submit(form, action):
         return _NOT_SENT, 422
     db.session.commit()
     return result, 200
+
+
+def _once(action, *, raced: str, done: str) -> None:
+    """Run a conditional state change; if another user got there first, say so and change nothing."""
+    try:
+        action()
+    except services.InvalidTransition:
+        db.session.rollback()
+        flash(raced, "info")
+    else:
+        db.session.commit()
+        flash(done, "success")
 
 
 def _choice_error(form, exc: services.InvalidChoice) -> None:
@@ -109,15 +144,23 @@ def center_edit(center_id: int | None = None):
     center = None
     if center_id is not None:
         center = db.session.get(Center, center_id) or abort(404)
-    form = CenterForm(obj=center)
+    form = CenterForm(obj=center, staff=_staff_users())
     if form.validate_on_submit():
         services.save_center(center, name=form.name.data, district=form.district.data, address=form.address.data,
                              opening_hours=form.opening_hours.data or "", capacity=form.capacity.data,
-                             phone=form.phone.data, opened_on=form.opened_on.data, active=bool(form.active.data))
+                             phone=form.phone.data, opened_on=form.opened_on.data, active=bool(form.active.data),
+                             coordinator_id=form.coordinator_id.data or None)
         db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("eodina.centers"))
     return render_template("eodina/center_form.html", form=form, center=center), 422 if form.errors else 200
+
+
+def _staff_users():
+    from ...accounts.models import User
+
+    return db.session.scalars(select(User).where(User.role.in_([str(r) for r in STAFF]), User.active.is_(True))
+                              .order_by(User.name)).all()
 
 
 @bp.post("/centers/<int:center_id>/close")
@@ -136,9 +179,18 @@ def center_close(center_id: int):
 @role_required(*STAFF)
 def instructors():
     status = request.args.get("status") or None
+    district = request.args.get("district") or None
     stmt = select(Instructor).order_by(Instructor.status, Instructor.id)
     if status in services.PIPELINE:
         stmt = stmt.where(Instructor.status == status)
+    elif status == "ahead":  # applicants not yet teaching (from the shortage view)
+        from .reports import PIPELINE_AHEAD
+
+        stmt = stmt.where(Instructor.status.in_(PIPELINE_AHEAD))
+    if district:
+        from ...people.models import Person
+
+        stmt = stmt.join(Person, Person.id == Instructor.person_id).where(Person.district == district)
     rows = db.session.scalars(stmt).all()
     loads = dict(db.session.execute(select(Match.instructor_id, func.count(Match.id))
                                     .where(Match.ended_at.is_(None)).group_by(Match.instructor_id)).all())
@@ -225,15 +277,19 @@ def instructor_account(instructor_id: int):
 @role_required(*STAFF)
 def learners():
     district = request.args.get("district") or None
+    only_waiting = request.args.get("waiting") == "1"
     page = max(request.args.get("page", 1, type=int), 1)
     stmt = select(Learner).order_by(Learner.id.desc())
     if district:
         stmt = stmt.where(Learner.district == district)
+    if only_waiting:
+        stmt = stmt.where(Learner.completed_at.is_(None), ~select(Match.id).where(
+            Match.learner_id == Learner.id, Match.ended_at.is_(None)).exists())
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     rows = db.session.scalars(stmt.limit(PAGE).offset((page - 1) * PAGE)).all()
     live = services.live_matches_for(le.id for le in rows)
     return render_template("eodina/learners.html", learners=rows, live=live, total=total, page=page, per_page=PAGE,
-                           district=district, status_of=services.learner_status,
+                           district=district, only_waiting=only_waiting, status_of=services.learner_status,
                            district_options=district_choices(_locale()))
 
 
@@ -243,12 +299,20 @@ def _active_centers():
 
 
 def _save_learner(form, source: str, by_user):
+    """The learner, and the family member who signed them up when there is one."""
+    from .outreach import add_family_contact
+
     try:
-        return services.register_learner(
+        learner, created = services.register_learner(
             name=form.name.data, phone=form.phone.data, district=form.district.data, birth_year=form.birth_year.data,
             preferred_center_id=form.preferred_center.data, availability=form.availability.data,
             topics=form.topics.data, consent=bool(form.consent_collection.data),
             sms_consent=bool(form.consent_sms.data), source=source, by_user=by_user)
+        if form.family_given():
+            add_family_contact(learner, name=form.family_name.data, phone=form.family_phone.data,
+                               relation=form.family_relation.data, consent=bool(form.family_consent.data),
+                               by_user=by_user)
+        return learner, created
     except services.InvalidChoice as exc:
         db.session.rollback()
         _choice_error(form, exc)
@@ -263,7 +327,7 @@ def _save_learner(form, source: str, by_user):
 def learner_new():
     """Staff register a learner who called, reading the consent notice to them."""
     form = StaffLearnerForm(centers=_active_centers())
-    if form.validate_on_submit():
+    if form.validate_on_submit() & form.validate_family(required=form.registered_by.data == "family"):
         learner, created = _save_learner(form, form.registered_by.data, current_user)
         if learner is not None:
             db.session.commit()
@@ -286,8 +350,23 @@ def learner(learner_id: int):
     instructors_ = db.session.scalars(select(Instructor).where(Instructor.status == "active")
                                       .order_by(Instructor.id)).all()
     form = OverrideForm(instructors=instructors_, centers=_active_centers())
+    flags_ = db.session.scalars(select(LearnerFlag).where(LearnerFlag.learner_id == le.id)
+                                .order_by(LearnerFlag.raised_on.desc(), LearnerFlag.id.desc())).all()
+    from .outcomes import checks_for
+
     return render_template("eodina/learner.html", le=le, matches=matches, lessons=lessons, live=live, form=form,
-                           status=services.learner_status(le, live))
+                           status=services.learner_status(le, live), flags=flags_, checks=checks_for(le.id))
+
+
+@bp.post("/learners/<int:learner_id>/further")
+@role_required(*STAFF)
+def learner_approve_further(learner_id: int):
+    le = db.session.get(Learner, learner_id) or abort(404)
+    if ActionForm().validate_on_submit():
+        services.approve_further(le, by_user=current_user)
+        db.session.commit()
+        flash(_("Approved: the next matching run may offer a center further away."), "success")
+    return redirect(url_for("eodina.learner", learner_id=le.id))
 
 
 @bp.post("/learners/<int:learner_id>/override")
@@ -352,7 +431,12 @@ def matching():
         Learner.completed_at.is_(None),
         ~select(Match.id).where(Match.learner_id == Learner.id, Match.ended_at.is_(None)).exists()))
     live = db.session.scalar(select(func.count(Match.id)).where(Match.ended_at.is_(None)))
-    return render_template("eodina/matching.html", waiting=waiting, live=live, form=RunMatchingForm())
+    tiers = db.session.execute(select(Match.tier, func.count(Match.id)).where(Match.ended_at.is_(None))
+                               .group_by(Match.tier)).all()
+    order = {t: i for i, t in enumerate(("district", "adjacent", "zone", "further"))}
+    return render_template("eodina/matching.html", waiting=waiting, live=live, form=RunMatchingForm(),
+                           tiers=sorted(tiers, key=lambda r: order.get(r[0], 9)),
+                           reasons=services.waiting_by_reason())
 
 
 @bp.post("/matching/run")
@@ -380,6 +464,38 @@ def oversight():
                            untaught=services.untaught_learners(), today=today)
 
 
+@bp.get("/flags")
+@role_required(*STAFF)
+def flags():
+    """Learners who may be slipping away: open flags (mine first), each closed with what was done."""
+    from .followup import QUIET_DAYS, open_flags
+
+    mine_only = request.args.get("mine") == "1"
+    mine = set(db.session.scalars(select(Center.id).where(Center.coordinator_id == current_user.id)))
+    rows = open_flags(mine if mine_only else None)
+    rows.sort(key=lambda f: (f.center_id not in mine, f.raised_on, f.id))
+    closed = db.session.scalars(select(LearnerFlag).where(LearnerFlag.closed_at.is_not(None))
+                                .order_by(LearnerFlag.closed_at.desc()).limit(20)).all()
+    return render_template("eodina/flags.html", flags=rows, closed=closed, mine=mine, mine_only=mine_only,
+                           quiet_days=QUIET_DAYS, form=CloseFlagForm())
+
+
+@bp.post("/flags/<int:flag_id>/close")
+@role_required(*STAFF)
+def flag_close(flag_id: int):
+    from .followup import QUIET_DAYS, close_flag, open_flags
+
+    flag = db.session.get(LearnerFlag, flag_id) or abort(404)
+    form = CloseFlagForm()
+    if form.validate_on_submit():
+        _once(lambda: close_flag(flag, action=form.action.data, by_user=current_user),
+              raced=_("Someone closed this flag a moment ago."), done=_("Closed. Thank you for following up."))
+        return redirect(url_for("eodina.flags"))
+    mine = set(db.session.scalars(select(Center.id).where(Center.coordinator_id == current_user.id)))
+    return render_template("eodina/flags.html", flags=open_flags(), closed=[], mine=mine, mine_only=False,
+                           quiet_days=QUIET_DAYS, form=form, failed_id=flag.id), 422
+
+
 def _month_arg() -> str:
     month = request.args.get("month") or seoul_today().strftime("%Y-%m")
     from .reports import month_bounds
@@ -400,6 +516,24 @@ def reports():
     districts, centers_ = district_and_center_progress(_locale())
     return render_template("eodina/reports.html", month=month, rows=instructor_month(month), districts=districts,
                            centers=centers_)
+
+
+@bp.get("/shortage")
+@role_required(*STAFF)
+def shortage():
+    from .reports import shortage_by_district
+
+    return render_template("eodina/shortage.html", rows=shortage_by_district(_locale()))
+
+
+@bp.get("/shortage.xlsx")
+@role_required(*STAFF)
+def shortage_export():
+    from .reports import shortage_xlsx
+
+    return Response(shortage_xlsx(_locale()),
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": 'attachment; filename="eodina-where-to-recruit.xlsx"'})
 
 
 @bp.get("/reports.xlsx")
@@ -460,8 +594,11 @@ def my():
     recent = db.session.scalars(select(LessonLog).where(LessonLog.instructor_id == me.id)
                                 .options(joinedload(LessonLog.learner))
                                 .order_by(LessonLog.lesson_date.desc(), LessonLog.id.desc()).limit(10)).all()
+    from .outcomes import completion_checks_due
+
     return render_template("eodina/my.html", me=me, pairs=pairs, due=services.lessons_due_on(today, pairs),
-                           logged_today=logged_today, recent=recent, today=today)
+                           logged_today=logged_today, recent=recent, today=today,
+                           checks_due=completion_checks_due(me))
 
 
 @bp.route("/my/learners/<int:learner_id>/log", methods=["GET", "POST"])
@@ -488,6 +625,49 @@ def my_log(learner_id: int):
     return render_template("eodina/my_log.html", le=le, match=match, form=form), status
 
 
+@bp.route("/my/learners/<int:learner_id>/skills", methods=["GET", "POST"])
+@role_required(Role.INSTRUCTOR)
+def my_skills(learner_id: int):
+    """The digital-skills check, done with the learner at intake and at completion."""
+    from .outcomes import checks_for, record_skill_check, taught_by
+
+    me = _me() or abort(404)
+    try:
+        le, _match = taught_by(me, learner_id)
+    except services.NotYourLearner:
+        abort(404)
+    done = checks_for(le.id)
+    form = SkillCheckForm()
+    if request.method == "GET":
+        form.checked_on.data = seoul_today()
+        form.stage.data = "completion" if "intake" in done or le.completed_at else "intake"
+    try:
+        result, status = _submit(form, lambda: record_skill_check(me, le.id, stage=form.stage.data,
+                                                                  tasks=form.tasks.data,
+                                                                  checked_on=form.checked_on.data))
+    except services.AlreadyGiven:
+        db.session.rollback()
+        form.stage.errors = [_("This check was already recorded.")]
+        result, status = _NOT_SENT, 422
+    if result is not _NOT_SENT:
+        flash(_("Skills check saved: %(n)s of %(total)s tasks.", n=result.score, total=len(form.tasks.choices)),
+              "success")
+        return redirect(url_for("eodina.my"))
+    return render_template("eodina/my_skills.html", le=le, form=form, done=done), status
+
+
+@bp.get("/outcomes")
+@role_required(*STAFF)
+def outcomes():
+    from .outcomes import before_after, lesson_skills_by_month, skills_gain
+
+    by = request.args.get("by") if request.args.get("by") in ("learner", "center", "district", "month") else "month"
+    from .outcomes import follow_up_answers
+
+    return render_template("eodina/outcomes.html", by=by, rows=before_after(by, _locale()), gain=skills_gain(),
+                           months=lesson_skills_by_month(), follow_ups=follow_up_answers())
+
+
 @bp.get("/my/lessons/<int:lesson_id>")
 @role_required(Role.INSTRUCTOR)
 def my_feedback(lesson_id: int):
@@ -504,9 +684,9 @@ def my_feedback(lesson_id: int):
 
 @bp.route("/join", methods=["GET", "POST"])
 def join():
-    form = LearnerForm(centers=_active_centers())
-    if form.validate_on_submit():
-        learner, _created = _save_learner(form, "web", None)
+    form = LearnerSignUpForm(centers=_active_centers())
+    if form.validate_on_submit() & form.validate_family(required=False):
+        learner, _created = _save_learner(form, "family" if form.family_given() else "web", None)
         if learner is not None:
             db.session.commit()
             return redirect(url_for("eodina.joined"))
@@ -517,6 +697,59 @@ def join():
 @bp.get("/join/thanks")
 def joined():
     return render_template("eodina/joined.html")
+
+
+@bp.route("/callback", methods=["GET", "POST"])
+def callback():
+    """'Call me back': for people who would rather talk than fill in a form."""
+    from .outreach import request_callback
+
+    form = CallbackForm()
+    if request.method == "GET":
+        form.source.data = request.args.get("from", "join")
+    if form.validate_on_submit():
+        request_callback(name=form.name.data, phone=form.phone.data, consent=bool(form.consent_collection.data),
+                         source=form.source.data, note=form.note.data or "")
+        db.session.commit()
+        return redirect(url_for("eodina.callback_thanks"))
+    return render_template("eodina/callback.html", form=form, notices=NOTICES), \
+        422 if request.method == "POST" else 200
+
+
+@bp.get("/callback/thanks")
+def callback_thanks():
+    return render_template("eodina/callback_thanks.html")
+
+
+@bp.get("/callbacks")
+@role_required(*STAFF)
+def callbacks():
+    from .outreach import callbacks as call_list
+
+    show_done = request.args.get("done") == "1"
+    return render_template("eodina/callbacks.html", rows=call_list(open_only=not show_done), show_done=show_done,
+                           form=CallOutcomeForm())
+
+
+@bp.post("/callbacks/<int:request_id>/call")
+@role_required(*STAFF)
+def callback_call(request_id: int):
+    from .models import CallbackRequest
+    from .outreach import record_call
+
+    row = db.session.get(CallbackRequest, request_id) or abort(404)
+    form = CallOutcomeForm()
+    if not form.validate_on_submit():
+        flash(_("Please choose how the call went."), "error")
+        return redirect(url_for("eodina.callbacks") + f"#callback-{row.id}")
+    def call():
+        from .outcomes import record_follow_up_by_call
+
+        record_call(row, outcome=form.outcome.data, note=form.note.data or "", by_user=current_user)
+        record_follow_up_by_call(row.id, request.form.get("follow_up_answer", ""))
+
+    _once(call, raced=_("Someone finished this call a moment ago."), done=_("Saved."))
+    return redirect(url_for("eodina.callbacks"))
 
 
 @bp.route("/f/<code>", methods=["GET", "POST"])
@@ -538,6 +771,26 @@ def feedback(code: str):
             db.session.commit()
         return render_template("eodina/feedback.html", lesson=lesson, given=True, thanks=True)
     return render_template("eodina/feedback.html", lesson=lesson, given=given is not None)
+
+
+@bp.route("/s/<code>", methods=["GET", "POST"])
+def follow_up(code: str):
+    """Three months after the course: 'do you still use what you learned?' answered with one tap."""
+    from .outcomes import answer_follow_up, follow_up_for_code
+
+    try:
+        found = follow_up_for_code(code)
+    except services.NotFound:
+        abort(404)
+    if request.method == "POST" and ActionForm().validate_on_submit():
+        try:
+            answer_follow_up(found, request.form.get("answer", ""))
+        except services.InvalidChoice:
+            flash(_("Please choose one of the answers."), "error")
+            return render_template("eodina/follow_up.html", follow_up=found), 422
+        db.session.commit()
+        return render_template("eodina/follow_up.html", follow_up=found, thanks=True)
+    return render_template("eodina/follow_up.html", follow_up=found)
 
 
 @bp.get("/learn")

@@ -39,12 +39,35 @@ def test_signing_up_twice_is_one_learner(client):
     assert db.session.scalar(select(func.count(Learner.id))) == 1
 
 
+FAMILY = {"family_name": "최아들", "family_relation": "child", "family_phone": "010-7777-1234", "family_consent": "y"}
+
+
 def test_family_member_registers_a_learner_by_phone(client, login_as):
     staff = login_as("staff")
-    response = client.post("/eodina/learners/new", data={**FORM, "registered_by": "family"})
+    response = client.post("/eodina/learners/new", data={**FORM, "registered_by": "family", **FAMILY})
     assert response.status_code == 302
     le = db.session.scalar(select(Learner))
     assert le.source == "family" and le.registered_by_id == staff.id
+    assert (le.family_person.name, le.family_person.phone, le.family_relation) == ("최아들", "010-7777-1234", "child")
+    page = client.get(f"/eodina/learners/{le.id}").get_data(as_text=True)
+    assert "최아들" in page and 'href="tel:01077771234"' in page
+
+
+def test_family_registration_without_the_family_members_details_is_refused(client, login_as):
+    login_as("staff")
+    response = client.post("/eodina/learners/new", data={**FORM, "registered_by": "family",
+                                                          **{**FAMILY, "family_consent": ""}})
+    assert response.status_code == 422
+    assert db.session.scalar(select(func.count(Learner.id))) == 0
+
+
+def test_family_member_signs_up_a_parent_on_the_public_page_with_their_own_consent(client):
+    response = client.post("/eodina/join", data={**FORM, **FAMILY})
+    assert response.status_code == 302
+    le = db.session.scalar(select(Learner))
+    assert le.source == "family" and le.family_person.name == "최아들"
+    consents = {(c.person_id, c.purpose) for c in db.session.scalars(select(Consent)) if c.granted}
+    assert (le.family_person_id, "collection") in consents
 
 
 def test_learner_list_masks_names_and_phones(client, login_as, learner):
