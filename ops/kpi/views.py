@@ -37,7 +37,7 @@ UNIT_LABELS = {
     "booths": _l("booths"), "projects": _l("projects"), "studies": _l("studies"), "count": _l("cases"),
     "institutions": _l("institutions"), "score_5": _l("points out of 5"), "score_10": _l("points out of 10"),
     "sessions": _l("sessions"), "teams": _l("teams"), "runs": _l("runs"), "conferences": _l("conferences"),
-    "meetings": _l("meetings"),
+    "meetings": _l("meetings"), "percent": _l("percent"),
 }
 ENTRY_ERRORS = {"unknown_metric": _l("Please choose a metric entered by hand."),
                 "already_corrected": _l("This entry has already been corrected: correct the newer entry instead."),
