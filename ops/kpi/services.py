@@ -141,7 +141,6 @@ def request_rollup() -> bool:
     needs one roll-up. With a broker the task is enqueued from a background thread; without one
     it runs in-process in a session of its own (not under tests)."""
     from ..notify.background import enqueue_soon
-    from .tasks import rollup_task
 
     try:
         app = current_app._get_current_object()
@@ -153,8 +152,8 @@ def request_rollup() -> bool:
         if celery_app.conf.task_always_eager:
             if app.testing:
                 return False
-            with app.app_context():
-                rollup_task.run()
+            with app.app_context():  # the task by name: tasks.py imports this module, not the reverse
+                celery_app.tasks["ops.kpi.rollup"].run()
             return True
         enqueue_soon(celery_app, "ops.kpi.rollup")
         return True

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+import phonenumbers
 from flask_babel import lazy_gettext as _l
 
 from ..core.errors import DomainError
@@ -16,25 +17,31 @@ class InvalidPhone(DomainError):
 
 
 def normalise_phone(raw: str | None, allow_foreign: bool = False) -> str:
-    """Return 010-1234-5678 (or +<digits> for foreign numbers when allowed); raise InvalidPhone."""
+    """Return 010-1234-5678 (or +<digits> for foreign numbers when allowed); raise InvalidPhone.
+
+    phonenumbers (Google's metadata) says whether a number exists and is a mobile; our own rules
+    on top: only digits (no letters read as a keypad), and an 010 number has eight digits after 010.
+    """
     value = _SEPARATORS.sub("", (raw or "").strip())
     if value.startswith("0082"):
         value = "+82" + value[4:]
-    if value.startswith("+82"):
-        rest = value[3:]
-        value = rest if rest.startswith("0") else "0" + rest
-    if value.startswith("+"):
-        digits = value[1:]
-        if allow_foreign and digits.isdigit() and 8 <= len(digits) <= 15:
-            return "+" + digits
+    if value.startswith("+82") and value[3:4] == "0":  # +82 010-…: the trunk 0 written after the country code
+        value = value[3:]
+    if not value.removeprefix("+").isdigit():
         raise InvalidPhone()
-    if not value.isdigit():
-        raise InvalidPhone()
-    if re.fullmatch(r"010\d{8}", value):
-        return f"{value[:3]}-{value[3:7]}-{value[7:]}"
-    if re.fullmatch(r"01[16789]\d{7,8}", value):
-        middle = value[3:-4]
-        return f"{value[:3]}-{middle}-{value[-4:]}"
+    try:
+        number = phonenumbers.parse(value, "KR")
+    except phonenumbers.NumberParseException:
+        raise InvalidPhone() from None
+    if number.country_code == 82:
+        significant = phonenumbers.national_significant_number(number)
+        if (phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE
+                or not phonenumbers.is_valid_number(number)
+                or (significant.startswith("10") and len(significant) != 10)):
+            raise InvalidPhone()
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    if allow_foreign and phonenumbers.is_valid_number(number):
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     raise InvalidPhone()
 
 
