@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from ..core.errors import DomainError
 
 _SEPARATORS = re.compile(r"[\s\-.()/]")
+_KOREAN_MOBILE = re.compile(r"10\d{8}|1[16789]\d{7,8}")  # the national number, without the trunk 0
 
 
 class InvalidPhone(DomainError):
@@ -19,8 +20,8 @@ class InvalidPhone(DomainError):
 def normalise_phone(raw: str | None, allow_foreign: bool = False) -> str:
     """Return 010-1234-5678 (or +<digits> for foreign numbers when allowed); raise InvalidPhone.
 
-    phonenumbers (Google's metadata) says whether a number exists and is a mobile; our own rules
-    on top: only digits (no letters read as a keypad), and an 010 number has eight digits after 010.
+    phonenumbers parses (+82, 0082, separators), formats, and writes foreign numbers in E.164;
+    Korean mobiles keep our own rule; only digits are taken (no letters read as a keypad).
     """
     value = _SEPARATORS.sub("", (raw or "").strip())
     if value.startswith("0082"):
@@ -34,14 +35,16 @@ def normalise_phone(raw: str | None, allow_foreign: bool = False) -> str:
     except phonenumbers.NumberParseException:
         raise InvalidPhone() from None
     if number.country_code == 82:
-        significant = phonenumbers.national_significant_number(number)
-        if (phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE
-                or not phonenumbers.is_valid_number(number)
-                or (significant.startswith("10") and len(significant) != 10)):
+        # Our rule, not the metadata's allocation list: any 010 number with eight digits (a block the
+        # metadata does not list yet is still someone's phone), 011/016-019 with seven or eight.
+        if not _KOREAN_MOBILE.fullmatch(phonenumbers.national_significant_number(number)):
             raise InvalidPhone()
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-    if allow_foreign and phonenumbers.is_valid_number(number):
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    # Foreign numbers: today's loose rule (8 to 15 digits) on purpose; visitors' numbers from
+    # anywhere must not be refused by a metadata gap. E.164 is the form they are kept in.
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if allow_foreign and value.startswith("+") and 8 <= len(e164) - 1 <= 15:
+        return e164
     raise InvalidPhone()
 
 
