@@ -22,6 +22,8 @@ def normalise_phone(raw: str | None, allow_foreign: bool = False) -> str:
 
     phonenumbers parses (+82, 0082, separators), formats, and writes foreign numbers in E.164;
     Korean mobiles keep our own rule; only digits are taken (no letters read as a keypad).
+    Cost: about 60 µs a call (the hand-written parser took 3 µs); the registration benchmark's server
+    CPU per request stayed 6.4 ms (2 runs each, alternating with the old code, 2026-11-29).
     """
     value = _SEPARATORS.sub("", (raw or "").strip())
     if value.startswith("0082"):
