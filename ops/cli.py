@@ -1,8 +1,6 @@
 """The `ops` command: the Flask CLI bound to the app factory, plus the project's groups."""
 from __future__ import annotations
 
-import os
-
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
@@ -60,7 +58,7 @@ def seed_demo():
     if current_app.config.get("ENV_NAME") == "production":
         raise click.ClickException("demo data is not for production")
     load_plan()
-    password = os.environ.get("OPS_DEMO_PASSWORD", "demo-password-2025")
+    password = current_app.config["OPS_DEMO_PASSWORD"]
     users = {}
     for email, role, name in DEMO_USERS:
         user = db.session.scalar(select(User).where(User.email == email))

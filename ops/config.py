@@ -40,7 +40,6 @@ class Config:
         self.OPS_BROKER_URL = env.get("OPS_BROKER_URL") or None
         self.OPS_RESULT_BACKEND = env.get("OPS_RESULT_BACKEND") or self.OPS_BROKER_URL
         self.OPS_REDIS_PREFIX = env.get("OPS_REDIS_PREFIX", "ops:")
-        self.OPS_REDIS_URL = env.get("OPS_REDIS_URL") or self.OPS_BROKER_URL
         self.OPS_TIMEZONE = env.get("OPS_TIMEZONE", "Asia/Seoul")
         self.OPS_BASE_URL = env.get("OPS_BASE_URL", "http://127.0.0.1:5000")
         self.BABEL_DEFAULT_LOCALE = env.get("OPS_DEFAULT_LOCALE", "ko")
@@ -61,7 +60,6 @@ class Config:
         # its ticket types; seats are always counted in the database).
         self.OPS_EVENT_CACHE_SECONDS = float(env.get("OPS_EVENT_CACHE_SECONDS", "5"))
         self.MAX_CONTENT_LENGTH = int(env.get("OPS_MAX_UPLOAD_BYTES", str(16 * 1024 * 1024)))
-        self.OPS_ADMIN_EMAIL = env.get("OPS_ADMIN_EMAIL", "")
         # A metric-moving action asks for a KPI roll-up at most this often (seconds, per process).
         self.OPS_KPI_ROLLUP_EVERY = int(env.get("OPS_KPI_ROLLUP_EVERY", "300"))
         # TrueType fonts embedded in printed badges (Korean and Latin): Debian's fonts-nanum by default.
@@ -73,6 +71,29 @@ class Config:
         self.OPS_REPORT_FONT = env.get("OPS_REPORT_FONT", "/usr/share/fonts/truetype/nanum/NanumGothic.ttf")
         self.OPS_REPORT_FONT_BOLD = env.get("OPS_REPORT_FONT_BOLD",
                                             "/usr/share/fonts/truetype/nanum/NanumGothicBold.ttf")
+
+        # Notifications: the SMS and e-mail channels and the outbox dispatcher (ops.notify).
+        self.OPS_SMS_PROVIDER = env.get("OPS_SMS_PROVIDER", "file")
+        self.OPS_SMS_SINK = env.get("OPS_SMS_SINK") or str(instance / "sms-sink.jsonl")
+        self.OPS_SMS_HTTP_URL = env.get("OPS_SMS_HTTP_URL")
+        self.OPS_SMS_HTTP_KEY = env.get("OPS_SMS_HTTP_KEY")
+        self.OPS_SMTP_HOST = env.get("OPS_SMTP_HOST", "127.0.0.1")
+        self.OPS_SMTP_PORT = int(env.get("OPS_SMTP_PORT", "25"))
+        self.OPS_SMTP_USER = env.get("OPS_SMTP_USER")
+        self.OPS_SMTP_PASSWORD = env.get("OPS_SMTP_PASSWORD")
+        self.OPS_SMTP_FROM = env.get("OPS_SMTP_FROM", "noreply@sdf.seoul.kr")
+        self.OPS_SMTP_TLS = env.get("OPS_SMTP_TLS", "")
+        self.OPS_SMS_QUIET_HOURS = env.get("OPS_SMS_QUIET_HOURS", "21-8")
+        self.OPS_OUTBOX_LEASE = float(env.get("OPS_OUTBOX_LEASE", "300"))
+        self.OPS_OUTBOX_BATCH = int(env.get("OPS_OUTBOX_BATCH", "100"))
+        self.OPS_OUTBOX_MAX_ATTEMPTS = int(env.get("OPS_OUTBOX_MAX_ATTEMPTS", "5"))
+        # 어디나지원단: lessons in one course, the skills-check gain that counts, and the phone line
+        # for people without the internet (on every citizen page and text).
+        self.EODINA_COURSE_LESSONS = int(env.get("OPS_EODINA_COURSE_LESSONS", "8"))
+        self.EODINA_SKILLS_GAIN = int(env.get("OPS_EODINA_SKILLS_GAIN", "3"))
+        self.EODINA_HELPLINE = env.get("OPS_EODINA_HELPLINE", "02-120")
+        # The password `ops demo` gives the demo accounts (never used in production: the command refuses).
+        self.OPS_DEMO_PASSWORD = env.get("OPS_DEMO_PASSWORD", "demo-password-2025")
 
     @property
     def is_production(self) -> bool:

@@ -98,7 +98,7 @@ def app_env(database_url: str, instance: str) -> dict:
     env = dict(os.environ)
     env.update(OPS_DATABASE_URL=database_url, OPS_SECRET_KEY=SECRET, OPS_SIGNING_KEY=SIGNING_KEY,
                OPS_INSTANCE_PATH=instance, OPS_ENV="development")
-    for name in ("OPS_BROKER_URL", "OPS_RESULT_BACKEND", "OPS_REDIS_URL"):
+    for name in ("OPS_BROKER_URL", "OPS_RESULT_BACKEND"):
         env.pop(name, None)
     if BROKER:
         env.update(OPS_BROKER_URL=BROKER, OPS_REDIS_PREFIX=REDIS_PREFIX)

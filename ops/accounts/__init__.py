@@ -49,6 +49,14 @@ def init_app(app) -> None:
         return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
 
     app.register_blueprint(views.bp)
+    # API routes check CSRF themselves when called with a browser session (see api_role_required).
+    from ..extensions import csrf
+    from . import api
+    from .roles import role_label
+
+    csrf.exempt(api.bp)
+    app.register_blueprint(api.bp)
+    app.context_processor(lambda: {"role_label": role_label})
 
     from flask_babel import lazy_gettext as _t
 

@@ -81,6 +81,7 @@ def _log_in_bearer(attached: bool) -> None:
     from . import user_for_bearer
 
     if "_login_user" not in g and request.headers.get("Authorization", "").startswith("Bearer "):
+        # A private Flask-Login hook: tests/accounts/test_private_api.py fails if an upgrade changes it.
         login_manager._update_request_context_with_user(user_for_bearer(request, attached=attached))
 
 

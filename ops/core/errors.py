@@ -37,6 +37,12 @@ class InvalidInput(DomainError):
         return f"{self.code}: {fields}" if fields else self.code
 
 
+class AlreadyCancelled(DomainError):
+    """The booking (an enrolment, a registration) was cancelled before: nothing left to cancel."""
+
+    code = "cancelled"
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 

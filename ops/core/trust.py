@@ -10,28 +10,32 @@ from __future__ import annotations
 
 import time
 
+from cachetools import TLRUCache
+
 
 class ShortTrust:
-    """Values by key, each trusted until its seconds run out; at most ``max_entries`` at once."""
+    """Values by key, each trusted until its seconds run out; at most ``max_entries`` at once.
+
+    A cachetools ``TLRUCache``: each entry carries its own seconds (settings differ per app), and
+    when full the least recently used entry goes (only what worked is put: a flood of misses adds nothing).
+    """
 
     clock = staticmethod(time.monotonic)  # seconds; the tests move a clock of their own in its place
 
     def __init__(self, max_entries: int = 1024):
         self.max_entries = max_entries
-        self._entries: dict = {}
+        # The timer asks the class each time, so a clock the tests put in place holds for every cache.
+        self._entries = TLRUCache(max_entries, ttu=lambda _key, entry, now: now + entry[0],
+                                  timer=lambda: type(self).clock())
 
     def get(self, key):
         entry = self._entries.get(key)
-        if entry is None or entry[0] < self.clock():
-            return None
-        return entry[1]
+        return None if entry is None else entry[1]
 
     def put(self, key, value, seconds: float) -> None:
         if seconds <= 0:
             return
-        if len(self._entries) >= self.max_entries:  # only what worked is kept: a flood of misses adds nothing
-            self._entries.clear()
-        self._entries[key] = (self.clock() + seconds, value)
+        self._entries[key] = (seconds, value)
 
     def clear(self) -> None:
         self._entries.clear()

@@ -81,14 +81,11 @@ def healthz():
 
 
 def init_app(app) -> None:
-    from ..people.districts import BY_CODE
     from .timeutil import to_seoul
 
     @app.context_processor
     def shell_context():
-        from ..accounts.roles import role_label
-
-        return {"current_locale": str(get_locale() or "ko"), "safe_next": safe_next, "role_label": role_label}
+        return {"current_locale": str(get_locale() or "ko"), "safe_next": safe_next}
 
     @app.template_filter("seoul")
     def seoul(value, fmt: str = "%Y-%m-%d %H:%M"):
@@ -96,9 +93,3 @@ def init_app(app) -> None:
         local = to_seoul(value)
         return local.strftime(fmt) if local else ""
 
-    @app.template_filter("district_name")
-    def district_name(code):
-        district = BY_CODE.get(code or "")
-        if district is None:
-            return "-"
-        return district.name(str(get_locale() or "ko"))

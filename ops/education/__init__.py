@@ -8,10 +8,15 @@ def init_app(app) -> None:
     from ..accounts.roles import STAFF
     from ..core.demo import register_seeder
     from ..core.nav import Tile, register_tile
-    from . import attendance, kpi, models, reminders, views  # noqa: F401 (scan handler, metrics, texts)
+    from ..extensions import csrf
+    from . import api, attendance, kpi, manage, models, reminders, views  # noqa: F401 (scan handler, metrics, texts)
     from .demo import seed_demo
 
-    views.init_views(app)
+    # views.py holds the public and coordinator routes, manage.py the staff routes, on one blueprint.
+    app.register_blueprint(views.bp)
+    # The API checks CSRF itself when called with a browser session (api_role_required).
+    csrf.exempt(api.bp)
+    app.register_blueprint(api.bp)
     register_tile(Tile("education.courses", _l("Courses"), _l("AI and digital courses and lectures: enrol here"),
                        (), order=30))
     register_tile(Tile("education.manage", _l("Education"), _l("Courses, sessions, enrolments, attendance, certificates"),

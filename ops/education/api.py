@@ -8,11 +8,9 @@ from flask_login import current_user
 from ..accounts.roles import STAFF, api_role_required
 from ..core.api import api_error
 from ..extensions import db
-from ..people.consent import COLLECTION
 from ..people.phone import InvalidPhone, normalise_phone
-from ..people.services import find_or_create_person, record_consent
 from .models import Course, Enrolment, Institution
-from .services import (AlreadyCancelled, CourseClosed, NotForThisInstitution, cancel_enrolment, enrol,
+from .services import (AlreadyCancelled, CourseClosed, NotForThisInstitution, cancel_enrolment, enrol_person,
                        enrolment_url, position_in_line)
 
 bp = Blueprint("education_api", __name__, url_prefix="/api/v1/education")
@@ -55,18 +53,15 @@ def create_enrolment(course_id: int):
     errors, name, phone, institution = _errors(request.get_json(silent=True) or {})
     if errors:
         return jsonify(errors=errors), 422
-    person = find_or_create_person(name, phone)
     try:
-        enrolment, created = enrol(course, person, institution=institution, source="staff",
-                                   by_user=current_user._get_current_object())
+        enrolment, created = enrol_person(course, name=name, phone=phone, institution=institution, source="staff",
+                                          by_user=current_user._get_current_object())
     except CourseClosed:
         db.session.rollback()
         return api_error(409, "closed")
     except NotForThisInstitution:
         db.session.rollback()
         return jsonify(errors={"institution_id": _("This course is for another institution's people.")}), 422
-    if created:
-        record_consent(person, COLLECTION, True, source="staff", recorded_by=current_user._get_current_object())
     db.session.commit()
     return jsonify(_enrolment_json(enrolment)), 201 if created else 200
 

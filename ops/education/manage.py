@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
 from ..accounts.roles import STAFF, Role, role_required
+from ..core.forms import REFUSED, form_action
 from ..core.timeutil import to_seoul, utcnow
 from ..extensions import db
 from ..kpi.services import request_rollup
@@ -25,38 +26,10 @@ from .views import bp, locale, pdf_response
 
 TEACHERS = (*STAFF, Role.INSTRUCTOR)
 
-FIELD_MESSAGES = {
-    "ends": lambda: _("The end must be after the start."),
-    "place": lambda: _("Please give a place or an online link."),
-    "online_url": lambda: _("Please enter a web address."),
-    "capacity": lambda: _("The room must hold all of the course's places."),
-    "institution": lambda: _("Please choose the institution."),
-    "name_taken": lambda: _("An institution with this name exists."),
-    "capacity_below_taken": lambda: _("More people than that already have a place: cancel some first."),
-}
-
-
-def _field_error(form, exc: InvalidCourse) -> None:
-    name = "name" if exc.field == "name_taken" else exc.field
-    target = getattr(form, name, None)
-    message = FIELD_MESSAGES.get(exc.field, lambda: _("Please check this field."))()
-    if target is not None:
-        target.errors = list(target.errors) + [message]
-    else:
-        flash(message, "error")
-
-
 def _saved(form, action, message: str, target):
-    """Run a service for a form: on InvalidCourse mark the field and roll back, else commit and redirect."""
-    try:
-        result = action()
-    except InvalidCourse as exc:
-        db.session.rollback()
-        _field_error(form, exc)
-        return None
-    db.session.commit()
-    flash(message, "success")
-    return redirect(target(result))
+    """Run a service for a form (the form-action helper); on success redirect to ``target(result)``."""
+    result = form_action(form, action, done=message)
+    return None if result is REFUSED else redirect(target(result))
 
 
 def _year() -> int:
@@ -76,16 +49,15 @@ def new_course():
     form = CourseForm(year=to_seoul(utcnow()).year)
     institutions = db.session.scalars(select(Institution).order_by(Institution.name)).all()
     form.institution.choices = [(0, "-")] + [(i.id, i.name) for i in institutions]
-    if form.validate_on_submit():
-        institution = db.session.get(Institution, form.institution.data) if form.institution.data else None
-        done = _saved(form, lambda: create_course(
-            title_ko=form.title_ko.data, title_en=form.title_en.data, kind=form.kind.data,
-            audience=form.audience.data, year=form.year.data, institution=institution, capacity=form.capacity.data,
-            completion_percent=form.completion_percent.data, description_ko=form.description_ko.data,
-            description_en=form.description_en.data),
-            _("Saved."), lambda course: url_for(".manage_course", course_id=course.id))
-        if done:
-            return done
+    done = _saved(form, lambda: create_course(
+        title_ko=form.title_ko.data, title_en=form.title_en.data, kind=form.kind.data,
+        audience=form.audience.data, year=form.year.data,
+        institution=db.session.get(Institution, form.institution.data) if form.institution.data else None,
+        capacity=form.capacity.data, completion_percent=form.completion_percent.data,
+        description_ko=form.description_ko.data, description_en=form.description_en.data),
+        _("Saved."), lambda course: url_for(".manage_course", course_id=course.id))
+    if done:
+        return done
     status = 422 if request.method == "POST" else 200
     return render_template("education/course_form.html", form=form), status
 
@@ -96,21 +68,21 @@ def manage_course(course_id: int):
     """A course for staff: its sessions (and a form to add one), enrolments, attendance and completion."""
     course = db.session.get(Course, course_id) or abort(404)
     form = SessionForm()
-    if form.validate_on_submit():
+
+    def add():
         teacher_user = None
         if form.teacher_email.data:
             teacher_user = db.session.scalar(select(User).where(User.email == form.teacher_email.data.strip().lower()))
             if teacher_user is None:
-                form.teacher_email.errors = [_("No account has this e-mail.")]
-        if not form.teacher_email.errors:
-            done = _saved(form, lambda: add_session(
-                course, starts=datetime.combine(form.day.data, form.starts.data),
-                ends=datetime.combine(form.day.data, form.ends.data), place=form.place.data,
-                online_url=form.online_url.data, capacity=form.capacity.data, teacher=form.teacher.data,
-                teacher_user=teacher_user),
-                _("Session added."), lambda _session: url_for(".manage_course", course_id=course.id))
-            if done:
-                return done
+                raise InvalidCourse({"teacher_email": _("No account has this e-mail.")})
+        return add_session(course, starts=datetime.combine(form.day.data, form.starts.data),
+                           ends=datetime.combine(form.day.data, form.ends.data), place=form.place.data,
+                           online_url=form.online_url.data, capacity=form.capacity.data, teacher=form.teacher.data,
+                           teacher_user=teacher_user)
+
+    done = _saved(form, add, _("Session added."), lambda _session: url_for(".manage_course", course_id=course.id))
+    if done:
+        return done
     enrolments = db.session.scalars(select(Enrolment).options(selectinload(Enrolment.person),
                                                               selectinload(Enrolment.institution))
                                     .where(Enrolment.course_id == course.id)
@@ -139,7 +111,8 @@ def course_settings(course_id: int):
         promoted = set_capacity(course, form.capacity.data)
     except InvalidCourse as exc:
         db.session.rollback()
-        flash(FIELD_MESSAGES[exc.field](), "error")
+        for message in exc.errors.values():
+            flash(str(message), "error")
         return redirect(url_for(".manage_course", course_id=course.id))
     course.open = bool(form.open.data)
     db.session.commit()
@@ -215,11 +188,10 @@ def roll_call_page(session_id: int):
 @role_required(*STAFF)
 def institutions():
     form = InstitutionForm()
-    if form.validate_on_submit():
-        done = _saved(form, lambda: create_institution(form.name.data, form.kind.data), _("Saved."),
-                      lambda _institution: url_for(".institutions"))
-        if done:
-            return done
+    done = _saved(form, lambda: create_institution(form.name.data, form.kind.data), _("Saved."),
+                  lambda _institution: url_for(".institutions"))
+    if done:
+        return done
     listed = db.session.scalars(select(Institution).options(selectinload(Institution.coordinators))
                                 .order_by(Institution.name)).all()
     status = 422 if request.method == "POST" else 200

@@ -8,10 +8,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..core.errors import DomainError
+from ..core.errors import AlreadyCancelled, DomainError, InvalidInput
 from ..core.timeutil import SEOUL, seoul_to_utc, to_seoul, utcnow
 from ..extensions import db
 from ..notify.services import queue_message
@@ -25,14 +26,13 @@ from .models import (AUDIENCES, CANCELLED, CITY_STAFF, CONFIRMED, INSTITUTION, I
 ATTENDANCE = "attendance"
 
 
-class InvalidCourse(DomainError):
-    """Bad course or session data; ``field`` names what to fix."""
+class InvalidCourse(InvalidInput):
+    """Bad course, session or institution data."""
 
     code = "invalid_course"
 
-    def __init__(self, field: str):
-        super().__init__(field)
-        self.field = field
+
+CHECK_FIELD = _l("Please check this field.")
 
 
 class CourseClosed(DomainError):
@@ -45,10 +45,6 @@ class NotForThisInstitution(DomainError):
 
 class NotCoordinator(DomainError):
     code = "not_coordinator"
-
-
-class AlreadyCancelled(DomainError):
-    code = "cancelled"
 
 
 class NotConfirmed(DomainError):
@@ -65,11 +61,11 @@ def create_institution(name: str, kind: str = "public_agency") -> Institution:
     """Add a public institution (names are unique)."""
     name = " ".join((name or "").split())
     if not name or len(name) > 200:
-        raise InvalidCourse("name")
+        raise InvalidCourse({"name": CHECK_FIELD})
     if kind not in INSTITUTION_KINDS:
-        raise InvalidCourse("kind")
+        raise InvalidCourse({"kind": CHECK_FIELD})
     if db.session.scalar(select(Institution.id).where(Institution.name == name)):
-        raise InvalidCourse("name_taken")
+        raise InvalidCourse({"name": _l("An institution with this name exists.")})
     institution = Institution(name=name, kind=kind)
     db.session.add(institution)
     db.session.flush()
@@ -119,17 +115,17 @@ def create_course(*, title_ko: str, title_en: str, kind: str, audience: str, yea
                   description_en: str | None = None) -> Course:
     """A new course; an institution's course names the institution."""
     if not (title_ko or "").strip():
-        raise InvalidCourse("title_ko")
+        raise InvalidCourse({"title_ko": CHECK_FIELD})
     if kind not in KINDS:
-        raise InvalidCourse("kind")
+        raise InvalidCourse({"kind": CHECK_FIELD})
     if audience not in AUDIENCES:
-        raise InvalidCourse("audience")
+        raise InvalidCourse({"audience": CHECK_FIELD})
     if audience == INSTITUTION and institution is None:
-        raise InvalidCourse("institution")
+        raise InvalidCourse({"institution": _l("Please choose the institution.")})
     if capacity is not None and capacity < 1:
-        raise InvalidCourse("capacity")
+        raise InvalidCourse({"capacity": _l("The room must hold all of the course's places.")})
     if not 1 <= int(completion_percent) <= 100:
-        raise InvalidCourse("completion_percent")
+        raise InvalidCourse({"completion_percent": CHECK_FIELD})
     course = Course(title_ko=title_ko.strip(), title_en=(title_en or title_ko).strip(), kind=kind,
                     audience=audience, year=year or to_seoul(utcnow()).year,
                     institution_id=institution.id if (institution and audience == INSTITUTION) else None,
@@ -145,15 +141,15 @@ def add_session(course: Course, *, starts: datetime, ends: datetime, place: str 
                 teacher_user=None) -> CourseSession:
     """Add a meeting; ``starts``/``ends`` are Seoul wall-clock times."""
     if ends <= starts:
-        raise InvalidCourse("ends")
+        raise InvalidCourse({"ends": _l("The end must be after the start.")})
     place, online_url = (place or "").strip() or None, (online_url or "").strip() or None
     if not place and not online_url:
-        raise InvalidCourse("place")
+        raise InvalidCourse({"place": _l("Please give a place or an online link.")})
     if online_url and not online_url.startswith(("https://", "http://")):
-        raise InvalidCourse("online_url")
+        raise InvalidCourse({"online_url": _l("Please enter a web address.")})
     # The course's places are shared by all its sessions, so every room must hold them all.
     if capacity is not None and (capacity < 1 or (course.capacity is not None and capacity < course.capacity)):
-        raise InvalidCourse("capacity")
+        raise InvalidCourse({"capacity": _l("The room must hold all of the course's places.")})
     session = CourseSession(course_id=course.id, starts_at=seoul_to_utc(starts), ends_at=seoul_to_utc(ends),
                             place=place, online_url=online_url, capacity=capacity,
                             teacher=(teacher or "").strip() or None, teacher_user_id=getattr(teacher_user, "id", None))
@@ -168,7 +164,7 @@ def set_capacity(course: Course, capacity: int | None) -> list[Enrolment]:
     db.session.execute(select(Course.id).where(Course.id == course.id).with_for_update())
     db.session.refresh(course)
     if capacity is not None and capacity < course.taken:
-        raise InvalidCourse("capacity_below_taken")
+        raise InvalidCourse({"capacity": _l("More people than that already have a place: cancel some first.")})
     course.capacity = capacity
     db.session.flush()
     return _promote(course)
@@ -357,3 +353,25 @@ def is_complete(enrolment: Enrolment) -> bool:
 def seoul_day_bounds(day: date) -> tuple[datetime, datetime]:
     start = seoul_to_utc(datetime.combine(day, datetime.min.time()).replace(tzinfo=SEOUL))
     return start, start + timedelta(days=1)
+
+
+def enrol_person(course: Course, *, name: str, phone: str, birth_year: int | None = None,
+                 district: str | None = None, institution: Institution | None = None,
+                 sms_consent: bool | None = None, source: str = "web", by_user=None,
+                 locale: str = "ko") -> tuple[Enrolment, bool]:
+    """Enrol a person from their details, recording the consent they gave (as bus and eodina do).
+
+    The collection consent is recorded with a new enrolment (the caller checked it was given);
+    the SMS decision too when the form asked for it (``sms_consent`` not None)."""
+    from ..people.consent import COLLECTION, SMS_REMINDERS
+    from ..people.services import find_or_create_person, record_consent
+
+    person = find_or_create_person(name, phone, birth_year=birth_year, district=district)
+    enrolment, created = enrol(course, person, institution=institution, source=source, by_user=by_user,
+                               locale=locale)
+    if created:
+        by = {"source": "staff", "recorded_by": by_user} if source == "staff" else {}
+        record_consent(person, COLLECTION, True, **by)
+        if sms_consent is not None:
+            record_consent(person, SMS_REMINDERS, bool(sms_consent), **by)
+    return enrolment, created

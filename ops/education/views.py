@@ -10,8 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from ..accounts.roles import ROLES, role_required
 from ..extensions import db
-from ..people.consent import COLLECTION, NOTICES, SMS_REMINDERS
-from ..people.services import find_or_create_person, record_consent
+from ..people.consent import NOTICES
 from ..passes.codes import InvalidCode, verify_code
 from .certificates import (NotCompleted, VALID, certificate_for, certificate_pdf, issue_certificate,
                            verify_certificate)
@@ -19,7 +18,7 @@ from .forms import EnrolForm, RosterForm, audience_choices, kind_choices
 from .models import CITIZENS, Course, Enrolment, Institution
 from .roster import MAX_ROWS, UnreadableFile, enrol_roster, rows_from_text, rows_from_upload
 from .services import (AlreadyCancelled, CourseClosed, attended_session_ids, cancel_enrolment, coordinated_institutions,
-                       courses_for_institution, enrol, is_complete, may_act_for, position_in_line)
+                       courses_for_institution, enrol_person, is_complete, may_act_for, position_in_line)
 
 bp = Blueprint("education", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/education")
@@ -61,16 +60,13 @@ def course(course_id: int):
     form = EnrolForm() if course.audience == CITIZENS else None
     if form is not None and form.validate_on_submit():
         try:
-            person = find_or_create_person(form.name.data, form.phone.data, birth_year=form.birth_year.data,
-                                           district=form.district.data or None)
-            enrolment, created = enrol(course, person, source="web", locale=locale())
+            enrolment, created = enrol_person(course, name=form.name.data, phone=form.phone.data,
+                                              birth_year=form.birth_year.data, district=form.district.data or None,
+                                              sms_consent=bool(form.consent_sms.data), source="web", locale=locale())
         except CourseClosed:
             db.session.rollback()
             flash(_("Enrolment in this course is closed."), "error")
             return redirect(url_for(".course", course_id=course.id))
-        if created:
-            record_consent(person, COLLECTION, True)
-            record_consent(person, SMS_REMINDERS, bool(form.consent_sms.data))
         db.session.commit()
         if not created:
             flash(_("You were already enrolled: here is your enrolment."), "success")
@@ -177,13 +173,3 @@ def enrol_list(institution_id: int):
     status = 422 if request.method == "POST" and (result is None or not result.applied) else 200
     return render_template("education/enrol_list.html", institution=institution, form=form, result=result,
                            offered=offered), status
-
-
-def init_views(app) -> None:
-    from ..extensions import csrf
-    from . import api, manage  # noqa: F401 (staff routes on the same blueprint)
-
-    app.register_blueprint(bp)
-    # The API checks CSRF itself when called with a browser session (api_role_required).
-    csrf.exempt(api.bp)
-    app.register_blueprint(api.bp)

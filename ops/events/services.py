@@ -15,7 +15,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
 
-from ..core.errors import DomainError
+from ..core.errors import AlreadyCancelled, DomainError, InvalidInput
 from ..core.sql import DriverStatement, runs_without_transaction
 from ..core.timeutil import seoul_today, to_seoul, utcnow
 from ..core.trust import ShortTrust
@@ -37,16 +37,6 @@ from .rooms import room_numbers
 CHECKIN_KIND = "ticket"
 
 
-class InvalidInput(DomainError):
-    """Bad input, with a message per field in the user's language."""
-
-    code = "invalid"
-
-    def __init__(self, errors: dict):
-        super().__init__(", ".join(errors))
-        self.errors = errors
-
-
 class InvalidEvent(InvalidInput):
     pass
 
@@ -61,10 +51,6 @@ class SoldOut(DomainError):
 
 class RegistrationClosed(DomainError):
     code = "registration_closed"
-
-
-class AlreadyCancelled(DomainError):
-    code = "cancelled"
 
 
 # --- Events ---------------------------------------------------------------------------------

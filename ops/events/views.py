@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..accounts.roles import STAFF, Role, role_required
+from ..core.forms import REFUSED, form_action
 from ..core.timeutil import seoul_to_utc, to_seoul, utcnow
 from ..extensions import db
 from ..people.consent import NOTICES
@@ -185,18 +186,10 @@ def _local(value):
 
 
 def _staff_change(event: Event, form, change):
-    """Validate a small staff form, make the change, say how it went, and go back to the edit page."""
-    if not form.validate_on_submit():
-        flash(" ".join(str(m) for messages in form.errors.values() for m in messages), "error")
-    else:
-        try:
-            message = change()
-        except services.InvalidEvent as exc:
-            db.session.rollback()
-            flash(" ".join(str(m) for m in exc.errors.values()), "error")
-        else:
-            db.session.commit()
-            flash(message, "success")
+    """A small staff form through the form-action helper; ``change`` returns the success message."""
+    message = form_action(form, change, refused=services.InvalidEvent, show="flash")
+    if message is not REFUSED:
+        flash(message, "success")
     return redirect(url_for("events.edit", slug=event.slug))
 
 

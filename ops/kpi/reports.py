@@ -144,10 +144,8 @@ def get(year: int, month: int) -> MonthlyReport | None:
 # --- The files ------------------------------------------------------------------------------
 
 def _labels() -> dict:
-    from .views import STATUS_LABELS, UNIT_LABELS
-
-    return {"status": {k: str(v) for k, v in STATUS_LABELS.items()},
-            "unit": {k: str(v) for k, v in UNIT_LABELS.items()}}
+    return {"status": {k: str(v) for k, v in services.STATUS_LABELS.items()},
+            "unit": {k: str(v) for k, v in services.UNIT_LABELS.items()}}
 
 
 def _fonts() -> tuple[str, str]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, union
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -28,6 +29,23 @@ log = logging.getLogger("ops.kpi")
 
 UNIQUE_PEOPLE = "people.unique"  # snapshot key of unique citizens; per programme: "people.unique.<key>"
 DISTRICT = "district"  # snapshot keys of district figures: "district.<figure key>.<district code>"
+
+
+# How a figure's state and unit read on the dashboard, its export and the monthly report.
+STATUS_LABELS = {
+    "on_track": _l("On track"), "behind": _l("Behind"), "no_target": _l("No target set"),
+    "not_connected": _l("Not connected yet"), "no_entry": _l("No figure entered yet"), "error": _l("Could not compute"),
+    "no_snapshot": _l("Not counted yet: the daily roll-up will count it"),
+}
+# Units of ops/plan/plan_<year>.json, shown after each figure.
+UNIT_LABELS = {
+    "people": _l("people"), "visitors": _l("visitors"), "centers": _l("centers"), "items": _l("items"),
+    "countries": _l("countries"), "cities": _l("cities"), "companies": _l("companies"), "m2": _l("m²"),
+    "booths": _l("booths"), "projects": _l("projects"), "studies": _l("studies"), "count": _l("cases"),
+    "institutions": _l("institutions"), "score_5": _l("points out of 5"), "score_10": _l("points out of 10"),
+    "sessions": _l("sessions"), "teams": _l("teams"), "runs": _l("runs"), "conferences": _l("conferences"),
+    "meetings": _l("meetings"), "percent": _l("percent"),
+}
 
 
 class InvalidEntry(InvalidInput):
@@ -141,7 +159,6 @@ def request_rollup() -> bool:
     needs one roll-up. With a broker the task is enqueued from a background thread; without one
     it runs in-process in a session of its own (not under tests)."""
     from ..notify.background import enqueue_soon
-    from .tasks import rollup_task
 
     try:
         app = current_app._get_current_object()
@@ -153,8 +170,8 @@ def request_rollup() -> bool:
         if celery_app.conf.task_always_eager:
             if app.testing:
                 return False
-            with app.app_context():
-                rollup_task.run()
+            with app.app_context():  # the task by name: tasks.py imports this module, not the reverse
+                celery_app.tasks["ops.kpi.rollup"].run()
             return True
         enqueue_soon(celery_app, "ops.kpi.rollup")
         return True

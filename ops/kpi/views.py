@@ -18,6 +18,7 @@ from ..plan.models import Programme
 from . import budget, export, reports, services
 from .charts import progress_svg, trend_svg
 from .forms import BudgetExecutionForm, BudgetUploadForm, ManualEntryForm, MonthlyReportForm
+from .services import STATUS_LABELS, UNIT_LABELS
 
 # The areas that register served people, by their registry key (see ops.kpi.registry.served_people).
 PEOPLE_LABELS = {"eodina": _l("1:1 digital lessons"), "bus": _l("Digital experience bus"),
@@ -25,20 +26,6 @@ PEOPLE_LABELS = {"eodina": _l("1:1 digital lessons"), "bus": _l("Digital experie
 
 bp = Blueprint("kpi", __name__, template_folder="templates", static_folder="static", static_url_path="/kpi/static")
 
-STATUS_LABELS = {
-    "on_track": _l("On track"), "behind": _l("Behind"), "no_target": _l("No target set"),
-    "not_connected": _l("Not connected yet"), "no_entry": _l("No figure entered yet"), "error": _l("Could not compute"),
-    "no_snapshot": _l("Not counted yet: the daily roll-up will count it"),
-}
-# Units of ops/plan/plan_<year>.json, shown after each figure.
-UNIT_LABELS = {
-    "people": _l("people"), "visitors": _l("visitors"), "centers": _l("centers"), "items": _l("items"),
-    "countries": _l("countries"), "cities": _l("cities"), "companies": _l("companies"), "m2": _l("m²"),
-    "booths": _l("booths"), "projects": _l("projects"), "studies": _l("studies"), "count": _l("cases"),
-    "institutions": _l("institutions"), "score_5": _l("points out of 5"), "score_10": _l("points out of 10"),
-    "sessions": _l("sessions"), "teams": _l("teams"), "runs": _l("runs"), "conferences": _l("conferences"),
-    "meetings": _l("meetings"), "percent": _l("percent"),
-}
 ENTRY_ERRORS = {"unknown_metric": _l("Please choose a metric entered by hand."),
                 "already_corrected": _l("This entry has already been corrected: correct the newer entry instead."),
                 "reason_needed": _l("Please say why the figure is corrected."),

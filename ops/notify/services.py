@@ -38,7 +38,7 @@ from ..core.sql import dialect_insert
 from ..core.timeutil import SEOUL, seoul_to_utc, to_seoul, utcnow
 from ..extensions import db
 from ..people.consent import SMS_REMINDERS
-from ..people.models import Consent
+from ..people.services import live_consents
 from . import channels
 from .background import enqueue_soon
 from .models import OutboxMessage
@@ -218,21 +218,9 @@ def claim_due(token: str, limit: int, now: datetime | None = None) -> list:
                               .order_by(OutboxMessage.send_after, OutboxMessage.id)).all()
 
 
-def _consenting(person_ids: set[int]) -> set[int]:
-    """Of these people, those whose latest decision on reminders is a current yes."""
-    if not person_ids:
-        return set()
-    latest: dict[int, Consent] = {}
-    for consent in db.session.scalars(select(Consent).where(Consent.person_id.in_(person_ids),
-                                                            Consent.purpose == SMS_REMINDERS)
-                                      .order_by(Consent.recorded_at, Consent.id)):
-        latest[consent.person_id] = consent
-    return {pid for pid, c in latest.items() if c.granted and c.withdrawn_at is None}
-
-
 def consenting_to_reminders(person_ids: set[int]) -> set[int]:
     """Of these people, those who may be sent reminders now (one query): for areas choosing whom to ask."""
-    return _consenting(set(person_ids))
+    return live_consents(person_ids, SMS_REMINDERS)
 
 
 def render(message) -> channels.Outgoing:
@@ -325,7 +313,7 @@ def dispatch_due(batch: int | None = None, now: datetime | None = None) -> dict[
         messages = claim_due(token, batch, now)
         if not messages:
             return counts
-        consenting = _consenting({m.person_id for m in messages if m.purpose == "reminder" and m.person_id})
+        consenting = consenting_to_reminders({m.person_id for m in messages if m.purpose == "reminder" and m.person_id})
         sent_later: list[int] = []
         for message in messages:
             outcome = deliver(message, token, consenting, sent_later)

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import re
 
+import phonenumbers
 from flask_babel import lazy_gettext as _l
 
 from ..core.errors import DomainError
 
 _SEPARATORS = re.compile(r"[\s\-.()/]")
+_KOREAN_MOBILE = re.compile(r"10\d{8}|1[16789]\d{7,8}")  # the national number, without the trunk 0
 
 
 class InvalidPhone(DomainError):
@@ -16,25 +18,35 @@ class InvalidPhone(DomainError):
 
 
 def normalise_phone(raw: str | None, allow_foreign: bool = False) -> str:
-    """Return 010-1234-5678 (or +<digits> for foreign numbers when allowed); raise InvalidPhone."""
+    """Return 010-1234-5678 (or +<digits> for foreign numbers when allowed); raise InvalidPhone.
+
+    phonenumbers parses (+82, 0082, separators), formats, and writes foreign numbers in E.164;
+    Korean mobiles keep our own rule; only digits are taken (no letters read as a keypad).
+    Cost: about 60 µs a call (the hand-written parser took 3 µs); the registration benchmark's server
+    CPU per request stayed 6.4 ms (2 runs each, alternating with the old code, 2026-11-29).
+    """
     value = _SEPARATORS.sub("", (raw or "").strip())
     if value.startswith("0082"):
         value = "+82" + value[4:]
-    if value.startswith("+82"):
-        rest = value[3:]
-        value = rest if rest.startswith("0") else "0" + rest
-    if value.startswith("+"):
-        digits = value[1:]
-        if allow_foreign and digits.isdigit() and 8 <= len(digits) <= 15:
-            return "+" + digits
+    if value.startswith("+82") and value[3:4] == "0":  # +82 010-…: the trunk 0 written after the country code
+        value = value[3:]
+    if not value.removeprefix("+").isdigit():
         raise InvalidPhone()
-    if not value.isdigit():
-        raise InvalidPhone()
-    if re.fullmatch(r"010\d{8}", value):
-        return f"{value[:3]}-{value[3:7]}-{value[7:]}"
-    if re.fullmatch(r"01[16789]\d{7,8}", value):
-        middle = value[3:-4]
-        return f"{value[:3]}-{middle}-{value[-4:]}"
+    try:
+        number = phonenumbers.parse(value, "KR")
+    except phonenumbers.NumberParseException:
+        raise InvalidPhone() from None
+    if number.country_code == 82:
+        # Our rule, not the metadata's allocation list: any 010 number with eight digits (a block the
+        # metadata does not list yet is still someone's phone), 011/016-019 with seven or eight.
+        if not _KOREAN_MOBILE.fullmatch(phonenumbers.national_significant_number(number)):
+            raise InvalidPhone()
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    # Foreign numbers: today's loose rule (8 to 15 digits) on purpose; visitors' numbers from
+    # anywhere must not be refused by a metadata gap. E.164 is the form they are kept in.
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if allow_foreign and value.startswith("+") and 8 <= len(e164) - 1 <= 15:
+        return e164
     raise InvalidPhone()
 
 

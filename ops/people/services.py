@@ -173,9 +173,22 @@ def current_consent(person: Person, purpose: str) -> Consent | None:
                              .order_by(Consent.recorded_at.desc(), Consent.id.desc()).limit(1))
 
 
+def live_consents(person_ids, purpose: str) -> set[int]:
+    """Of these people, those whose latest decision on ``purpose`` is a yes not withdrawn (one query).
+
+    The one place this rule lives: people pages, the outbox and every area's reminders ask here."""
+    person_ids = {pid for pid in person_ids if pid is not None}
+    if not person_ids:
+        return set()
+    rows = db.session.execute(select(Consent.person_id, Consent.granted, Consent.withdrawn_at)
+                              .where(Consent.person_id.in_(person_ids), Consent.purpose == purpose)
+                              .order_by(Consent.person_id, Consent.recorded_at, Consent.id))
+    latest = {row.person_id: row.granted and row.withdrawn_at is None for row in rows}
+    return {pid for pid, live in latest.items() if live}
+
+
 def has_consent(person: Person, purpose: str) -> bool:
-    consent = current_consent(person, purpose)
-    return bool(consent and consent.granted and consent.withdrawn_at is None)
+    return person.id in live_consents({person.id}, purpose)
 
 
 def withdraw_consent(person: Person, purpose: str, *, source: str = "web", recorded_by=None) -> Consent:

@@ -41,3 +41,12 @@ def test_names_are_masked(name, masked):
 def test_phones_are_masked():
     assert mask_phone("010-1234-5678") == "010-****-5678"
     assert mask_phone("+447911123456") == "+44******3456"
+
+
+def test_an_010_number_in_a_block_the_library_does_not_list_is_still_accepted():
+    assert normalise_phone("010-5971-5678") == "010-5971-5678"
+
+
+def test_letters_are_not_read_as_a_keypad():
+    with pytest.raises(InvalidPhone):
+        normalise_phone("010-CALL-MEEE")

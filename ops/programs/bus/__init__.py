@@ -8,7 +8,7 @@ def init_app(app) -> None:
     from ...core.demo import register_seeder
     from ...core.nav import Tile, register_tile
     from ...extensions import csrf
-    from . import api, metrics, models, public, reminders, seed, views  # noqa: F401 (register tables, KPIs, reminders)
+    from . import api, kpi, models, public, reminders, seed, views  # noqa: F401 (register tables, KPIs, reminders)
 
     app.register_blueprint(views.bp)
     app.register_blueprint(public.bp)

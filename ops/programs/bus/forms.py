@@ -33,13 +33,6 @@ def programme_choices() -> list[tuple[int, str]]:
     return [(p.id, p.name(_locale())) for p in programmes]
 
 
-def apply_errors(form, errors: dict) -> None:
-    """Show a service's errors (by field name) beside the form's fields; unknown names go to the first field."""
-    for name, message in errors.items():
-        field = getattr(form, name, None) or next(iter(f for f in form if f.type != "CSRFTokenField"))
-        field.errors = [*field.errors, str(message)]
-
-
 class VisitFieldsMixin:
     day = DateField(_l("Date of the visit"), validators=[InputRequired(_l("Please choose a date."))])
     slot = SelectField(_l("Time"), coerce=int,

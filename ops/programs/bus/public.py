@@ -8,12 +8,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ...core.forms import REFUSED, form_action
 from ...core.timeutil import seoul_today
 from ...extensions import db
 from ...kpi.services import request_rollup
 from ...people.consent import NOTICES
 from . import services
-from .forms import LinkedRequestForm, PublicRequestForm, SurveyForm, apply_errors
+from .forms import LinkedRequestForm, PublicRequestForm, SurveyForm
 from .models import BusVisit
 from .views import calendar_context
 
@@ -28,43 +29,38 @@ def _institution(token: str):
 
 
 def _submit(form, institution_for, contact_for):
-    """Run the request service for a validated form; errors go back onto the form."""
-    try:
+    """Run the request service for the form (validated here); errors go back onto the form."""
+    def request_visit():
         institution = institution_for()
-        visit = services.request_visit(institution, slot_id=form.slot.data, day=form.day.data,
-                                       programme_id=form.programme.data,
-                                       expected_participants=form.expected_participants.data,
-                                       contact=contact_for(institution), note=form.note.data)
-    except services.InvalidVisit as exc:
-        db.session.rollback()
-        apply_errors(form, exc.errors)
-        return None
-    db.session.commit()
-    return visit
+        return services.request_visit(institution, slot_id=form.slot.data, day=form.day.data,
+                                      programme_id=form.programme.data,
+                                      expected_participants=form.expected_participants.data,
+                                      contact=contact_for(institution), note=form.note.data)
+
+    return form_action(form, request_visit)
 
 
 @bp.route("/request", methods=["GET", "POST"])
 def request_form():
     """An institution's contact asks for a visit."""
     form = PublicRequestForm()
-    if form.validate_on_submit():
-        contact = {}
+    contact = {}
 
-        def institution_for():
-            contact["person"] = services.add_contact(form.contact_name.data, form.contact_phone.data,
-                                                     consent=form.consent_collection.data,
-                                                     sms_consent=form.consent_sms.data)
-            return services.find_or_add_institution(form.institution_name.data, form.institution_kind.data,
-                                                    form.district.data, contact=contact["person"])
+    def institution_for():
+        contact["person"] = services.add_contact(form.contact_name.data, form.contact_phone.data,
+                                                 consent=form.consent_collection.data,
+                                                 sms_consent=form.consent_sms.data)
+        return services.find_or_add_institution(form.institution_name.data, form.institution_kind.data,
+                                                form.district.data, contact=contact["person"])
 
-        visit = _submit(form, institution_for, lambda institution: contact["person"])
-        if visit is not None and services.speaks_for_institution(visit):
-            flash(_("Thank you. We received your request and will answer by text message. "
-                    "Keep this page's address to follow your requests."), "success")
-            return redirect(url_for("bus_public.institution", token=services.institution_token(visit.institution)))
-        if visit is not None:  # someone other than the registered contact: no access to the institution's page
-            flash(_("Thank you. We received your request and will answer by text message."), "success")
-            return redirect(url_for("bus_public.free_slots"))
+    visit = _submit(form, institution_for, lambda institution: contact["person"])
+    if visit is not REFUSED and services.speaks_for_institution(visit):
+        flash(_("Thank you. We received your request and will answer by text message. "
+                "Keep this page's address to follow your requests."), "success")
+        return redirect(url_for("bus_public.institution", token=services.institution_token(visit.institution)))
+    if visit is not REFUSED:  # someone other than the registered contact: no access to the institution's page
+        flash(_("Thank you. We received your request and will answer by text message."), "success")
+        return redirect(url_for("bus_public.free_slots"))
     status = 422 if request.method == "POST" else 200
     return render_template("bus/request.html", form=form, notices=NOTICES, institution=None), status
 
@@ -86,11 +82,9 @@ def institution(token: str):
 def institution_request(token: str):
     institution = _institution(token)
     form = LinkedRequestForm()
-    if form.validate_on_submit():
-        visit = _submit(form, lambda: institution, lambda inst: inst.contact)
-        if visit is not None:
-            flash(_("Thank you. We received your request and will answer by text message."), "success")
-            return redirect(url_for("bus_public.institution", token=token))
+    if _submit(form, lambda: institution, lambda inst: inst.contact) is not REFUSED:
+        flash(_("Thank you. We received your request and will answer by text message."), "success")
+        return redirect(url_for("bus_public.institution", token=token))
     status = 422 if request.method == "POST" else 200
     return render_template("bus/request.html", form=form, notices=NOTICES, institution=institution), status
 

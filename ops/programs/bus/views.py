@@ -13,13 +13,14 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from ...accounts.roles import STAFF, role_required
+from ...core.forms import REFUSED, form_action
 from ...core.timeutil import seoul_today
 from ...extensions import db
 from ...kpi.services import request_rollup
 from ...passes.qr import qr_svg
 from . import reports, services
 from .forms import (BlackoutForm, BusForm, CardsForm, ContactForm, CountsForm, InstitutionForm, ParticipantForm,
-                    ProposeForm, ReasonForm, SeasonForm, StaffVisitForm, apply_errors)
+                    ProposeForm, ReasonForm, SeasonForm, StaffVisitForm)
 from .models import AGE_BANDS, APPROVED, VISIT_STATES, Bus, BusSurveyAnswer, BusVisit, HostInstitution
 
 bp = Blueprint("bus", __name__, url_prefix="/bus", template_folder="templates", static_folder="static",
@@ -41,31 +42,16 @@ def _back(visit_id: int):
 
 
 def _act(form, action, done: str, back, moves_kpi: bool = False):
-    """Validate an action's form, run the service, commit, and answer with ``back`` and the outcome.
+    """Run a staff action through the form-action helper and answer with ``back``.
 
     ``action(form)`` may return a warning (a str) to show beside the success message.
     """
-    if form.validate_on_submit():
-        try:
-            warning = action(form)
-        except services.InvalidVisit as exc:
-            db.session.rollback()
-            for message in exc.errors.values():
-                flash(str(message), "error")
-        except services.BusError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
-        else:
-            db.session.commit()
-            if moves_kpi:
-                request_rollup()
-            flash(done, "success")
-            if isinstance(warning, str):
-                flash(warning, "error")
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "error")
+    warning = form_action(form, lambda: action(form), refused=services.BusError, done=done, show="flash")
+    if warning is not REFUSED:
+        if moves_kpi:
+            request_rollup()
+        if isinstance(warning, str):
+            flash(warning, "error")
     return back
 
 
@@ -100,20 +86,12 @@ def index():
 def new_visit():
     """A request taken by phone."""
     form = StaffVisitForm()
-    if form.validate_on_submit():
-        institution = db.session.get(HostInstitution, form.institution.data)
-        try:
-            visit = services.request_visit(institution, slot_id=form.slot.data, day=form.day.data,
-                                           programme_id=form.programme.data,
-                                           expected_participants=form.expected_participants.data,
-                                           source="phone", note=form.note.data, by_user=current_user)
-        except services.InvalidVisit as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
-            flash(_("The request is recorded."), "success")
-            return _back(visit.id)
+    visit = form_action(form, lambda: services.request_visit(
+        db.session.get(HostInstitution, form.institution.data), slot_id=form.slot.data, day=form.day.data,
+        programme_id=form.programme.data, expected_participants=form.expected_participants.data,
+        source="phone", note=form.note.data, by_user=current_user), done=_("The request is recorded."))
+    if visit is not REFUSED:
+        return _back(visit.id)
     status = 422 if request.method == "POST" else 200
     return render_template("bus/visit_new.html", form=form), status
 
@@ -237,21 +215,18 @@ def new_institution():
     from ...people.consent import NOTICES
 
     form = InstitutionForm()
-    if form.validate_on_submit():
-        try:
-            contact = services.add_contact(form.contact_name.data, form.contact_phone.data,
-                                           consent=form.consent_collection.data, sms_consent=form.consent_sms.data,
-                                           source="staff", recorded_by=current_user)
-            institution = services.find_or_add_institution(form.institution_name.data, form.institution_kind.data,
-                                                           form.district.data, contact=contact,
-                                                           address=form.address.data, is_hub=form.is_hub.data)
-        except services.InvalidVisit as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("bus.institution", institution_id=institution.id))
+
+    def add():
+        contact = services.add_contact(form.contact_name.data, form.contact_phone.data,
+                                       consent=form.consent_collection.data, sms_consent=form.consent_sms.data,
+                                       source="staff", recorded_by=current_user)
+        return services.find_or_add_institution(form.institution_name.data, form.institution_kind.data,
+                                                form.district.data, contact=contact,
+                                                address=form.address.data, is_hub=form.is_hub.data)
+
+    institution = form_action(form, add, done=_("Saved."))
+    if institution is not REFUSED:
+        return redirect(url_for("bus.institution", institution_id=institution.id))
     status = 422 if request.method == "POST" else 200
     return render_template("bus/institution_new.html", form=form, notices=NOTICES), status
 

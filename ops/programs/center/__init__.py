@@ -8,7 +8,7 @@ def init_app(app) -> None:
     from ...accounts.roles import STAFF
     from ...core.demo import register_seeder
     from ...core.nav import Tile, register_tile
-    from . import demo, metrics, models, views  # noqa: F401 (tables, KPIs)
+    from . import demo, kpi, models, views  # noqa: F401 (tables, KPIs)
 
     app.register_blueprint(views.bp)
     register_tile(Tile("center.visits", _l("Smart City Center visits"),

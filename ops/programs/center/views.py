@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...accounts.roles import STAFF, role_required
+from ...core.forms import REFUSED, form_action
 from ...core.timeutil import seoul_today
 from ...events.countries import country_name
 from ...extensions import db
@@ -24,21 +25,15 @@ def request_form():
     """A group asks for a visit (staff use the same form for requests that come by phone)."""
     form = VisitRequestForm()
     form.fill_choices()
-    if form.validate_on_submit():
-        try:
-            services.request_visit(group_name=form.group_name.data, origin=form.origin.data, day=form.day.data,
-                                   group_size=form.group_size.data, language=form.language.data,
-                                   countries=form.countries, contact_name=form.contact_name.data,
-                                   contact_phone=form.contact_phone.data, contact_email=form.contact_email.data,
-                                   consent=form.consent_collection.data, note=form.note.data,
-                                   recorded_by=current_user if current_user.is_authenticated else None)
-            db.session.commit()
-            flash(_("Thank you. We received your request and will answer soon."), "success")
-            return redirect(url_for("center.request_form"))
-        except services.InvalidVisit as exc:
-            db.session.rollback()
-            for name, message in exc.errors.items():
-                getattr(form, name).errors = [*getattr(form, name).errors, str(message)]
+    visit = form_action(form, lambda: services.request_visit(
+        group_name=form.group_name.data, origin=form.origin.data, day=form.day.data,
+        group_size=form.group_size.data, language=form.language.data, countries=form.countries,
+        contact_name=form.contact_name.data, contact_phone=form.contact_phone.data,
+        contact_email=form.contact_email.data, consent=form.consent_collection.data, note=form.note.data,
+        recorded_by=current_user if current_user.is_authenticated else None),
+        done=_("Thank you. We received your request and will answer soon."))
+    if visit is not REFUSED:
+        return redirect(url_for("center.request_form"))
     status = 422 if request.method == "POST" else 200
     return render_template("center/request.html", form=form, notices=NOTICES,
                            min_day=seoul_today().isoformat()), status

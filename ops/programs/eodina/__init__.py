@@ -1,8 +1,6 @@
 """어디나지원단: smart clinic centers, instructors, learners, matching and 1:1 lesson logs."""
 from __future__ import annotations
 
-import os
-
 
 def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
@@ -15,10 +13,6 @@ def init_app(app) -> None:
     from .cli import match
     from .demo import seed_demo
 
-    app.config.setdefault("EODINA_COURSE_LESSONS", int(os.environ.get("OPS_EODINA_COURSE_LESSONS", "8")))
-    app.config.setdefault("EODINA_SKILLS_GAIN", int(os.environ.get("OPS_EODINA_SKILLS_GAIN", "3")))
-    # The programme's phone line for people without the internet (on every citizen page and text).
-    app.config.setdefault("EODINA_HELPLINE", os.environ.get("OPS_EODINA_HELPLINE", "02-120"))
     app.register_blueprint(views.bp)
     csrf.exempt(api.bp)
     app.register_blueprint(api.bp)

@@ -29,7 +29,7 @@ from ...notify.registry import message_template, reminder_source
 from ...notify.services import queue_message
 from .models import Center, LearnerFlag, LessonLog, Learner, Match
 from .reminders import _already_queued, _base_url
-from .services import InvalidChoice, InvalidTransition
+from .services import InvalidTransition, refuse
 
 QUIET_DAYS = 21
 DIGEST_WEEKDAY, DIGEST_HOUR = 0, 8  # Monday 08:00 Seoul
@@ -123,7 +123,7 @@ def close_flag(flag: LearnerFlag, *, action: str, by_user) -> LearnerFlag:
     """A coordinator closes a flag with what was done; two closing at once close it once."""
     action = (action or "").strip()
     if not action:
-        raise InvalidChoice("action")
+        raise refuse("action")
     done = db.session.execute(update(LearnerFlag).where(LearnerFlag.id == flag.id, LearnerFlag.closed_at.is_(None))
                               .values(closed_at=utcnow(), closed_by_id=getattr(by_user, "id", None),
                                       action=action[:2000]))

@@ -23,11 +23,11 @@ from ...core.timeutil import utcnow
 from ...extensions import db
 from ...kpi.registry import metric
 from ...notify.registry import message_template, reminder_source
-from ...notify.services import queue_message
+from ...notify.services import consenting_to_reminders, queue_message
 from ...passes.codes import InvalidCode, new_serial, sign_code, verify_code
 from .catalog import SKILL_CHECK
 from .models import FollowUp, LessonLog, Learner, Match, SkillCheck
-from .services import AlreadyGiven, InvalidChoice, NotFound, NotYourLearner, _known
+from .services import AlreadyGiven, NotFound, NotYourLearner, _known, refuse
 
 STAGES = ("intake", "completion")
 
@@ -42,9 +42,9 @@ def record_skill_check(instructor, learner_id: int, *, stage: str, tasks, checke
 
     learner, match = taught_by(instructor, learner_id)
     if stage not in STAGES:
-        raise InvalidChoice("stage")
+        raise refuse("stage")
     if checked_on > seoul_today():
-        raise InvalidChoice("checked_on")
+        raise refuse("checked_on")
     done = _known(tasks, SKILL_CHECK, "tasks")
     check = SkillCheck(learner_id=learner.id, stage=stage, tasks=done, score=len(done), checked_on=checked_on,
                        instructor_id=instructor.id, center_id=match.center_id)
@@ -193,7 +193,7 @@ def follow_up_for_code(code: str) -> FollowUp:
 def answer_follow_up(follow_up: FollowUp, answer: str) -> bool:
     """Record the learner's answer once (the first one counts); False when it was answered before."""
     if answer not in ANSWERS:
-        raise InvalidChoice("answer")
+        raise refuse("answer")
     done = db.session.execute(update(FollowUp).where(FollowUp.id == follow_up.id, FollowUp.answer.is_(None))
                               .values(answer=answer, answered_at=utcnow()))
     db.session.refresh(follow_up)
@@ -204,13 +204,13 @@ def answer_follow_up(follow_up: FollowUp, answer: str) -> bool:
 def queue_follow_ups(now: datetime) -> int:
     """Learners who completed three months ago: a text with an answer link, or (no SMS consent) a call."""
     from .outreach import helpline
-    from .reminders import _base_url, _sms_consenting
+    from .reminders import _base_url
 
     cutoff = now - timedelta(days=FOLLOW_UP_DAYS)
     due = db.session.scalars(select(Learner).where(
         Learner.completed_at.is_not(None), Learner.completed_at <= cutoff,
         ~select(FollowUp.id).where(FollowUp.learner_id == Learner.id).exists()).order_by(Learner.id)).all()
-    texting = _sms_consenting([le.person_id for le in due])
+    texting = consenting_to_reminders({le.person_id for le in due})
     new = 0
     for learner in due:
         follow_up = FollowUp(learner_id=learner.id, serial=new_serial(),

@@ -8,7 +8,7 @@ from ...core.timeutil import to_seoul, utcnow
 from ...extensions import db
 from ...people.services import find_or_create_person, require_collection_consent
 from .models import CallbackRequest, Learner
-from .services import InvalidChoice, InvalidTransition
+from .services import InvalidTransition, refuse
 
 CALL_OUTCOMES = ("no_answer", "done")
 OPEN_STATUSES = ("to_call", "no_answer")
@@ -51,7 +51,7 @@ def request_callback(*, name: str, phone: str, consent: bool, source: str = "joi
 def record_call(request: CallbackRequest, *, outcome: str, note: str = "", by_user=None) -> CallbackRequest:
     """Staff tried to call: one more attempt, its outcome and a dated note; 'done' closes the request."""
     if outcome not in CALL_OUTCOMES:
-        raise InvalidChoice("outcome")
+        raise refuse("outcome")
     now = utcnow()
     who = getattr(by_user, "name", "") or "-"
     line = f"[{to_seoul(now):%Y-%m-%d %H:%M} {who}] {'통화 완료' if outcome == 'done' else '부재'}"
@@ -86,10 +86,10 @@ def add_family_contact(learner: Learner, *, name: str, phone: str, relation: str
                        by_user=None) -> None:
     """The family member who signed the learner up leaves their name, relation and phone, with their own consent."""
     if relation not in RELATIONS:
-        raise InvalidChoice("family_relation")
+        raise refuse("family_relation")
     person = find_or_create_person(name, phone)
     if person.id == learner.person_id:
-        raise InvalidChoice("family_phone")
+        raise refuse("family_phone")
     require_collection_consent(person, consent, source="family", recorded_by=by_user)
     learner.family_person_id = person.id
     learner.family_relation = relation

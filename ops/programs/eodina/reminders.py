@@ -8,9 +8,7 @@ from sqlalchemy import select
 from ...core.timeutil import to_seoul
 from ...extensions import db
 from ...notify.registry import message_template, reminder_source
-from ...notify.services import queue_message
-from ...people.consent import SMS_REMINDERS
-from ...people.models import Consent
+from ...notify.services import consenting_to_reminders, queue_message
 from .catalog import BLOCK_START, WEEKDAY_INDEX, slot_text_ko
 from .models import Center, Instructor, LessonLog, Learner, Match
 from .services import lesson_dates_since
@@ -86,19 +84,6 @@ def queue_weekly_nudges(now: datetime) -> int:
     return new
 
 
-def _sms_consenting(person_ids: list[int]) -> set[int]:
-    """Of these people, those whose latest SMS decision is a live yes (one query)."""
-    if not person_ids:
-        return set()
-    rows = db.session.execute(select(Consent.person_id, Consent.granted, Consent.withdrawn_at)
-                              .where(Consent.person_id.in_(person_ids), Consent.purpose == SMS_REMINDERS)
-                              .order_by(Consent.person_id, Consent.recorded_at, Consent.id)).all()
-    latest = {}
-    for r in rows:
-        latest[r.person_id] = r.granted and r.withdrawn_at is None
-    return {pid for pid, ok in latest.items() if ok}
-
-
 @reminder_source("eodina.lesson_day_before")
 def queue_lesson_day_before(now: datetime) -> int:
     """Learners with SMS consent whose weekly lesson is tomorrow (Seoul) get one text per lesson."""
@@ -110,7 +95,7 @@ def queue_lesson_day_before(now: datetime) -> int:
                               .join(Center, Center.id == Match.center_id)
                               .where(Match.ended_at.is_(None), Match.slot.like(f"{day}-%"),
                                      Learner.completed_at.is_(None))).all()
-    consenting = _sms_consenting([r.Learner.person_id for r in rows])
+    consenting = consenting_to_reminders({r.Learner.person_id for r in rows})
     keys = {r.Match.id: f"eodina-lesson:{r.Match.id}:{tomorrow.isoformat()}" for r in rows}
     seen = _already_queued(list(keys.values()))
     new = 0

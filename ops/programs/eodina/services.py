@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ...accounts.models import User
-from ...core.errors import DomainError
+from ...core.errors import DomainError, InvalidInput
 from ...core.timeutil import seoul_to_utc, seoul_today, utcnow
 from ...extensions import db
 from ...passes.codes import InvalidCode, new_serial, sign_code, verify_code
@@ -44,8 +45,18 @@ class AlreadyGiven(DomainError):
     code = "already_given"
 
 
-class InvalidChoice(DomainError):
+class InvalidChoice(InvalidInput):
+    """A choice outside what is offered, or a value out of range."""
+
     code = "invalid_choice"
+
+
+CHECK_CHOICE = _l("Please check this choice.")
+
+
+def refuse(field: str):
+    """The refusal of one field's choice, with the one message every choice form shows."""
+    return InvalidChoice({field: CHECK_CHOICE})
 
 
 def course_lessons() -> int:
@@ -57,7 +68,7 @@ def _known(values, allowed, field: str) -> list[str]:
     values = [v for v in (values or []) if v]
     unknown = [v for v in values if v not in allowed]
     if unknown:
-        raise InvalidChoice(field, value=unknown[0])
+        raise refuse(field)
     return list(dict.fromkeys(values))
 
 
@@ -68,9 +79,9 @@ def save_center(center: Center | None, *, name: str, district: str, address: str
                 active: bool = True, coordinator_id: int | None = None) -> Center:
     """Add a center or change one."""
     if district not in BY_CODE:
-        raise InvalidChoice("district")
+        raise refuse("district")
     if capacity < 1:
-        raise InvalidChoice("capacity")
+        raise refuse("capacity")
     if center is None:
         center = Center()
         db.session.add(center)
@@ -78,7 +89,7 @@ def save_center(center: Center | None, *, name: str, district: str, address: str
     center.opening_hours, center.capacity, center.phone = opening_hours.strip(), capacity, phone or None
     center.opened_on, center.active = opened_on, active
     if coordinator_id is not None and db.session.get(User, coordinator_id) is None:
-        raise InvalidChoice("coordinator_id")
+        raise refuse("coordinator_id")
     center.coordinator_id = coordinator_id
     db.session.flush()
     return center
@@ -134,12 +145,12 @@ def update_instructor(instructor: Instructor, *, districts, center_ids, availabi
     instructor.availability = _known(availability, SLOTS, "availability")
     instructor.topics = _known(topics, TOPICS, "topics")
     if not 1 <= int(max_learners) <= 200:
-        raise InvalidChoice("max_learners")
+        raise refuse("max_learners")
     instructor.max_learners = int(max_learners)
     ids = [int(i) for i in center_ids or []]
     centers = db.session.scalars(select(Center).where(Center.id.in_(ids))).all() if ids else []
     if len(centers) != len(set(ids)):
-        raise InvalidChoice("centers")
+        raise refuse("centers")
     instructor.centers = list(centers)
     db.session.flush()
     return instructor
@@ -208,11 +219,11 @@ def register_learner(*, name: str, phone: str, district: str, birth_year: int | 
     from ...people.services import require_collection_consent
 
     if district not in BY_CODE:
-        raise InvalidChoice("district")
+        raise refuse("district")
     slots = _known(availability, SLOTS, "availability")
     wanted = _known(topics, TOPICS, "topics")
     if preferred_center_id is not None and db.session.get(Center, preferred_center_id) is None:
-        raise InvalidChoice("preferred_center")
+        raise refuse("preferred_center")
     person = find_or_create_person(name, phone, birth_year=birth_year, district=district)
     learner = db.session.scalar(select(Learner).where(Learner.person_id == person.id))
     if learner is not None:
@@ -229,6 +240,12 @@ def register_learner(*, name: str, phone: str, district: str, birth_year: int | 
     except IntegrityError:  # the same person signed up a moment ago in another request
         return db.session.scalar(select(Learner).where(Learner.person_id == person.id)), False
     return learner, True
+
+
+def is_waiting():
+    """The rule, as SQL, for a waiting learner: not completed and without a live match."""
+    return Learner.completed_at.is_(None) & ~select(Match.id).where(
+        Match.learner_id == Learner.id, Match.ended_at.is_(None)).exists()
 
 
 def learner_status(learner: Learner, live: Match | None) -> str:
@@ -276,8 +293,7 @@ def run_matching(learner_ids=None, *, by_user=None, previous: str | None = None)
     loads = Counter(row.instructor_id for row in live)
     waiting = (select(Learner.id, Learner.district, Learner.availability, Learner.topics,
                       Learner.preferred_center_id, Learner.further_approved_at, Learner.wait_reason)
-               .where(Learner.completed_at.is_(None),
-                      ~select(Match.id).where(Match.learner_id == Learner.id, Match.ended_at.is_(None)).exists()))
+               .where(is_waiting()))
     if learner_ids is not None:
         waiting = waiting.where(Learner.id.in_(list(learner_ids)))
     learners = db.session.execute(waiting).all()
@@ -323,10 +339,8 @@ def approve_further(learner: Learner, *, by_user) -> None:
 
 def waiting_by_reason() -> list[tuple[str | None, int]]:
     """Learners waiting (no live match, not completed) counted by the reason of the last run, most first."""
-    rows = db.session.execute(select(Learner.wait_reason, func.count(Learner.id)).where(
-        Learner.completed_at.is_(None),
-        ~select(Match.id).where(Match.learner_id == Learner.id, Match.ended_at.is_(None)).exists())
-        .group_by(Learner.wait_reason)).all()
+    rows = db.session.execute(select(Learner.wait_reason, func.count(Learner.id)).where(is_waiting())
+                              .group_by(Learner.wait_reason)).all()
     return sorted(((r[0], r[1]) for r in rows), key=lambda r: -r[1])
 
 
@@ -334,9 +348,9 @@ def override_match(learner: Learner, *, instructor: Instructor, center: Center, 
                    note: str = "") -> Match:
     """Staff put a learner with an instructor of their choosing; the reason says who and why."""
     if slot not in SLOTS:
-        raise InvalidChoice("slot")
+        raise refuse("slot")
     if instructor.status != "active":
-        raise InvalidChoice("instructor")
+        raise refuse("instructor")
     now = utcnow()
     db.session.execute(update(Match).where(Match.learner_id == learner.id, Match.ended_at.is_(None))
                        .values(ended_at=now, end_reason="override"))
@@ -388,9 +402,9 @@ def log_lesson(instructor: Instructor, learner_id: int, *, lesson_date: date, mi
     """
     learner, match = my_learner(instructor, learner_id)
     if lesson_date > seoul_today():
-        raise InvalidChoice("lesson_date")
+        raise refuse("lesson_date")
     if not 5 <= int(minutes) <= 240:
-        raise InvalidChoice("minutes")
+        raise refuse("minutes")
     lesson = LessonLog(learner_id=learner.id, instructor_id=instructor.id, center_id=match.center_id,
                        lesson_date=lesson_date, minutes=int(minutes), attended=bool(attended),
                        topics=_known(topics, TOPICS, "topics"), skills=_known(skills, SKILLS, "skills"),
@@ -443,7 +457,7 @@ def lesson_for_code(code: str) -> LessonLog:
 def give_feedback(lesson: LessonLog, rating: int) -> LessonFeedback:
     """The learner rates a lesson 1–5, once (the unique lesson id decides between two taps)."""
     if not 1 <= int(rating) <= 5:
-        raise InvalidChoice("rating")
+        raise refuse("rating")
     feedback = LessonFeedback(lesson_id=lesson.id, rating=int(rating))
     try:
         with db.session.begin_nested():
@@ -492,9 +506,9 @@ def lesson_dates_since(match_created: datetime, slot: str, start: date, end: dat
 def save_content(content: OnlineContent | None, *, slug: str, title_ko: str, title_en: str, kind: str, url: str,
                  minutes: int, produced_on: date | None, active: bool = True) -> OnlineContent:
     if kind not in ("video", "elearning"):
-        raise InvalidChoice("kind")
+        raise refuse("kind")
     if not url.startswith(("https://", "http://", "/")):
-        raise InvalidChoice("url")
+        raise refuse("url")
     if content is None:
         content = OnlineContent()
         db.session.add(content)
@@ -555,3 +569,126 @@ def link_instructor_demo(user: User) -> Instructor | None:
     if first is not None:
         attach_user(first, user)
     return first
+
+
+# --- What the staff and instructor pages show ---------------------------------------------------
+
+def instructor_counts() -> dict[str, int]:
+    """Instructors by pipeline status."""
+    return dict(db.session.execute(select(Instructor.status, func.count(Instructor.id))
+                                   .group_by(Instructor.status)).all())
+
+
+def all_centers() -> list[Center]:
+    return db.session.scalars(select(Center).order_by(Center.district, Center.name)).all()
+
+
+def active_centers() -> list[Center]:
+    return db.session.scalars(select(Center).where(Center.active.is_(True))
+                              .order_by(Center.district, Center.name)).all()
+
+
+def active_instructors() -> list[Instructor]:
+    return db.session.scalars(select(Instructor).where(Instructor.status == "active").order_by(Instructor.id)).all()
+
+
+def staff_users() -> list[User]:
+    """Active staff accounts, who may coordinate a center."""
+    from ...accounts.roles import STAFF
+
+    return db.session.scalars(select(User).where(User.role.in_([str(r) for r in STAFF]), User.active.is_(True))
+                              .order_by(User.name)).all()
+
+
+def instructor_list(status: str | None, district: str | None) -> tuple[list[Instructor], dict[int, int]]:
+    """Instructors in a status (or "ahead": applicants not yet teaching) and district, with their live loads."""
+    stmt = select(Instructor).order_by(Instructor.status, Instructor.id)
+    if status in PIPELINE:
+        stmt = stmt.where(Instructor.status == status)
+    elif status == "ahead":
+        from .reports import PIPELINE_AHEAD
+
+        stmt = stmt.where(Instructor.status.in_(PIPELINE_AHEAD))
+    if district:
+        from ...people.models import Person
+
+        stmt = stmt.join(Person, Person.id == Instructor.person_id).where(Person.district == district)
+    loads = dict(db.session.execute(select(Match.instructor_id, func.count(Match.id))
+                                    .where(Match.ended_at.is_(None)).group_by(Match.instructor_id)).all())
+    return db.session.scalars(stmt).all(), loads
+
+
+def learner_page(district: str | None, only_waiting: bool, page: int, per_page: int) -> tuple[list[Learner], int]:
+    """One page of learners (newest first) in a district, or only those waiting, and how many there are."""
+    stmt = select(Learner).order_by(Learner.id.desc())
+    if district:
+        stmt = stmt.where(Learner.district == district)
+    if only_waiting:
+        stmt = stmt.where(is_waiting())
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    return db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all(), total
+
+
+def learner_record(learner: Learner) -> dict:
+    """A learner's matches (newest first), lessons and flags, for the staff page."""
+    from .models import LearnerFlag
+
+    matches = db.session.scalars(select(Match).where(Match.learner_id == learner.id)
+                                 .options(joinedload(Match.instructor), joinedload(Match.center))
+                                 .order_by(Match.created_at.desc())).all()
+    lessons = db.session.scalars(select(LessonLog).where(LessonLog.learner_id == learner.id)
+                                 .order_by(LessonLog.lesson_date.desc())).all()
+    flags = db.session.scalars(select(LearnerFlag).where(LearnerFlag.learner_id == learner.id)
+                               .order_by(LearnerFlag.raised_on.desc(), LearnerFlag.id.desc())).all()
+    return {"matches": matches, "lessons": lessons, "flags": flags,
+            "live": next((m for m in matches if m.ended_at is None), None)}
+
+
+def matching_overview() -> dict:
+    """Waiting learners, live matches and live matches by tier (nearest first), for the matching page."""
+    live = db.session.scalar(select(func.count(Match.id)).where(Match.ended_at.is_(None)))
+    tiers = db.session.execute(select(Match.tier, func.count(Match.id)).where(Match.ended_at.is_(None))
+                               .group_by(Match.tier)).all()
+    order = {t: i for i, t in enumerate(("district", "adjacent", "zone", "further"))}
+    return {"waiting": db.session.scalar(select(func.count(Learner.id)).where(is_waiting())), "live": live,
+            "tiers": sorted(tiers, key=lambda r: order.get(r[0], 9))}
+
+
+def coordinated_center_ids(user) -> set[int]:
+    return set(db.session.scalars(select(Center.id).where(Center.coordinator_id == user.id)))
+
+
+def recent_closed_flags(limit: int = 20):
+    from .models import LearnerFlag
+
+    return db.session.scalars(select(LearnerFlag).where(LearnerFlag.closed_at.is_not(None))
+                              .order_by(LearnerFlag.closed_at.desc()).limit(limit)).all()
+
+
+def instructor_day(instructor: Instructor, today: date) -> tuple[set[int], list[LessonLog]]:
+    """Learners this instructor logged today, and their ten latest lesson logs."""
+    logged_today = set(db.session.scalars(select(LessonLog.learner_id).where(
+        LessonLog.instructor_id == instructor.id, LessonLog.lesson_date == today)))
+    recent = db.session.scalars(select(LessonLog).where(LessonLog.instructor_id == instructor.id)
+                                .options(joinedload(LessonLog.learner))
+                                .order_by(LessonLog.lesson_date.desc(), LessonLog.id.desc()).limit(10)).all()
+    return logged_today, recent
+
+
+def content_items(active_only: bool = False) -> list[OnlineContent]:
+    stmt = select(OnlineContent).order_by(OnlineContent.id)
+    if active_only:
+        stmt = stmt.where(OnlineContent.active.is_(True))
+    return db.session.scalars(stmt).all()
+
+
+def active_content(slug: str) -> OnlineContent | None:
+    return db.session.scalar(select(OnlineContent).where(OnlineContent.slug == slug, OnlineContent.active.is_(True)))
+
+
+def recent_imports(limit: int = 10) -> list[ImportJob]:
+    return db.session.scalars(select(ImportJob).order_by(ImportJob.id.desc()).limit(limit)).all()
+
+
+def feedback_for(lesson: LessonLog) -> LessonFeedback | None:
+    return db.session.scalar(select(LessonFeedback).where(LessonFeedback.lesson_id == lesson.id))

@@ -9,11 +9,10 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
 from ...accounts.roles import STAFF, Role, role_required
+from ...core.forms import REFUSED, apply_errors, form_action
 from ...core.timeutil import seoul_today
 from ...extensions import db
 from ...kpi.services import request_rollup
@@ -26,8 +25,7 @@ from .catalog import SKILL_CHECK, SKILLS, SLOTS, TOPICS, slot_label
 from .forms import (RELATION_LABELS, AccountForm, ActionForm, CallbackForm, CallOutcomeForm, CenterForm, CloseFlagForm,
                     ContentForm, ImportForm, InstructorApplicationForm, InstructorProfileForm, LearnerSignUpForm,
                     LessonForm, OverrideForm, RunMatchingForm, SkillCheckForm, StaffLearnerForm)
-from .models import (Center, ImportJob, Instructor, LearnerFlag, LessonFeedback, LessonLog, Learner, Match,
-                     OnlineContent)
+from .models import Center, ImportJob, Instructor, LearnerFlag, LessonLog, Learner, OnlineContent
 
 bp = Blueprint("eodina", __name__, url_prefix="/eodina", template_folder="templates", static_folder="static",
                static_url_path="/static")
@@ -74,23 +72,6 @@ def eodina_helpers():
             "task_label": lambda c: str(SKILL_CHECK.get(c, c))}
 
 
-_NOT_SENT = object()
-
-
-def _submit(form, action):
-    """Validate the form and run the service; (result, status) with 422 and messages on bad input."""
-    if not form.validate_on_submit():
-        return _NOT_SENT, 422 if request.method == "POST" else 200
-    try:
-        result = action()
-    except services.InvalidChoice as exc:
-        db.session.rollback()
-        _choice_error(form, exc)
-        return _NOT_SENT, 422
-    db.session.commit()
-    return result, 200
-
-
 def _once(action, *, raced: str, done: str) -> None:
     """Run a conditional state change; if another user got there first, say so and change nothing."""
     try:
@@ -103,22 +84,12 @@ def _once(action, *, raced: str, done: str) -> None:
         flash(done, "success")
 
 
-def _choice_error(form, exc: services.InvalidChoice) -> None:
-    field = getattr(form, str(exc), None)
-    message = _("Please check this choice.")
-    if field is not None:
-        field.errors = list(field.errors) + [message]
-    else:
-        flash(message, "error")
-
-
 # --- Staff: overview ---------------------------------------------------------------------------
 
 @bp.get("/")
 @role_required(*STAFF)
 def index():
-    counts = dict(db.session.execute(select(Instructor.status, func.count(Instructor.id))
-                                     .group_by(Instructor.status)).all())
+    counts = services.instructor_counts()
     from .reports import district_and_center_progress
 
     districts, _centers = district_and_center_progress(_locale())
@@ -132,8 +103,7 @@ def index():
 @bp.get("/centers")
 @role_required(*STAFF)
 def centers():
-    rows = db.session.scalars(select(Center).order_by(Center.district, Center.name)).all()
-    return render_template("eodina/centers.html", centers=rows, per_district=services.centers_per_district(),
+    return render_template("eodina/centers.html", centers=services.all_centers(), per_district=services.centers_per_district(),
                            target=services.CENTERS_TARGET)
 
 
@@ -144,23 +114,15 @@ def center_edit(center_id: int | None = None):
     center = None
     if center_id is not None:
         center = db.session.get(Center, center_id) or abort(404)
-    form = CenterForm(obj=center, staff=_staff_users())
-    if form.validate_on_submit():
-        services.save_center(center, name=form.name.data, district=form.district.data, address=form.address.data,
-                             opening_hours=form.opening_hours.data or "", capacity=form.capacity.data,
-                             phone=form.phone.data, opened_on=form.opened_on.data, active=bool(form.active.data),
-                             coordinator_id=form.coordinator_id.data or None)
-        db.session.commit()
-        flash(_("Saved."), "success")
+    form = CenterForm(obj=center, staff=services.staff_users())
+    saved = form_action(form, lambda: services.save_center(
+        center, name=form.name.data, district=form.district.data, address=form.address.data,
+        opening_hours=form.opening_hours.data or "", capacity=form.capacity.data, phone=form.phone.data,
+        opened_on=form.opened_on.data, active=bool(form.active.data), coordinator_id=form.coordinator_id.data or None),
+        done=_("Saved."))
+    if saved is not REFUSED:
         return redirect(url_for("eodina.centers"))
     return render_template("eodina/center_form.html", form=form, center=center), 422 if form.errors else 200
-
-
-def _staff_users():
-    from ...accounts.models import User
-
-    return db.session.scalars(select(User).where(User.role.in_([str(r) for r in STAFF]), User.active.is_(True))
-                              .order_by(User.name)).all()
 
 
 @bp.post("/centers/<int:center_id>/close")
@@ -180,20 +142,7 @@ def center_close(center_id: int):
 def instructors():
     status = request.args.get("status") or None
     district = request.args.get("district") or None
-    stmt = select(Instructor).order_by(Instructor.status, Instructor.id)
-    if status in services.PIPELINE:
-        stmt = stmt.where(Instructor.status == status)
-    elif status == "ahead":  # applicants not yet teaching (from the shortage view)
-        from .reports import PIPELINE_AHEAD
-
-        stmt = stmt.where(Instructor.status.in_(PIPELINE_AHEAD))
-    if district:
-        from ...people.models import Person
-
-        stmt = stmt.join(Person, Person.id == Instructor.person_id).where(Person.district == district)
-    rows = db.session.scalars(stmt).all()
-    loads = dict(db.session.execute(select(Match.instructor_id, func.count(Match.id))
-                                    .where(Match.ended_at.is_(None)).group_by(Match.instructor_id)).all())
+    rows, loads = services.instructor_list(status, district)  # status "ahead": applicants not yet teaching
     return render_template("eodina/instructors.html", instructors=rows, loads=loads, status=status,
                            statuses=list(services.PIPELINE))
 
@@ -217,17 +166,15 @@ def instructor_new():
 @role_required(*STAFF)
 def instructor(instructor_id: int):
     ins = db.session.get(Instructor, instructor_id) or abort(404)
-    all_centers = db.session.scalars(select(Center).where(Center.active.is_(True))
-                                     .order_by(Center.district, Center.name)).all()
-    form = InstructorProfileForm(centers=all_centers, data=None if request.method == "POST" else {
+    form = InstructorProfileForm(centers=services.active_centers(), data=None if request.method == "POST" else {
         "districts": ins.districts, "centers": [c.id for c in ins.centers], "availability": ins.availability,
         "topics": ins.topics, "max_learners": ins.max_learners})
-    result, status = _submit(form, lambda: services.update_instructor(
+    result = form_action(form, lambda: services.update_instructor(
         ins, districts=form.districts.data, center_ids=form.centers.data, availability=form.availability.data,
-        topics=form.topics.data, max_learners=form.max_learners.data))
-    if result is not _NOT_SENT:
-        flash(_("Saved."), "success")
+        topics=form.topics.data, max_learners=form.max_learners.data), done=_("Saved."))
+    if result is not REFUSED:
         return redirect(url_for("eodina.instructor", instructor_id=ins.id))
+    status = 422 if request.method == "POST" else 200
     learners = services.my_learners(ins)
     return render_template("eodina/instructor.html", ins=ins, form=form, learners=learners,
                            next_steps=services.PIPELINE[ins.status], account_form=AccountForm()), status
@@ -279,23 +226,11 @@ def learners():
     district = request.args.get("district") or None
     only_waiting = request.args.get("waiting") == "1"
     page = max(request.args.get("page", 1, type=int), 1)
-    stmt = select(Learner).order_by(Learner.id.desc())
-    if district:
-        stmt = stmt.where(Learner.district == district)
-    if only_waiting:
-        stmt = stmt.where(Learner.completed_at.is_(None), ~select(Match.id).where(
-            Match.learner_id == Learner.id, Match.ended_at.is_(None)).exists())
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    rows = db.session.scalars(stmt.limit(PAGE).offset((page - 1) * PAGE)).all()
+    rows, total = services.learner_page(district, only_waiting, page, PAGE)
     live = services.live_matches_for(le.id for le in rows)
     return render_template("eodina/learners.html", learners=rows, live=live, total=total, page=page, per_page=PAGE,
                            district=district, only_waiting=only_waiting, status_of=services.learner_status,
                            district_options=district_choices(_locale()))
-
-
-def _active_centers():
-    return db.session.scalars(select(Center).where(Center.active.is_(True))
-                              .order_by(Center.district, Center.name)).all()
 
 
 def _save_learner(form, source: str, by_user):
@@ -315,7 +250,7 @@ def _save_learner(form, source: str, by_user):
         return learner, created
     except services.InvalidChoice as exc:
         db.session.rollback()
-        _choice_error(form, exc)
+        apply_errors(form, exc.errors)
     except InvalidPhone as exc:
         db.session.rollback()
         form.phone.errors = list(form.phone.errors) + [str(exc.message)]
@@ -326,7 +261,7 @@ def _save_learner(form, source: str, by_user):
 @role_required(*STAFF)
 def learner_new():
     """Staff register a learner who called, reading the consent notice to them."""
-    form = StaffLearnerForm(centers=_active_centers())
+    form = StaffLearnerForm(centers=services.active_centers())
     if form.validate_on_submit() & form.validate_family(required=form.registered_by.data == "family"):
         learner, created = _save_learner(form, form.registered_by.data, current_user)
         if learner is not None:
@@ -341,21 +276,13 @@ def learner_new():
 @role_required(*STAFF)
 def learner(learner_id: int):
     le = db.session.get(Learner, learner_id) or abort(404)
-    matches = db.session.scalars(select(Match).where(Match.learner_id == le.id)
-                                 .options(joinedload(Match.instructor), joinedload(Match.center))
-                                 .order_by(Match.created_at.desc())).all()
-    lessons = db.session.scalars(select(LessonLog).where(LessonLog.learner_id == le.id)
-                                 .order_by(LessonLog.lesson_date.desc())).all()
-    live = next((m for m in matches if m.ended_at is None), None)
-    instructors_ = db.session.scalars(select(Instructor).where(Instructor.status == "active")
-                                      .order_by(Instructor.id)).all()
-    form = OverrideForm(instructors=instructors_, centers=_active_centers())
-    flags_ = db.session.scalars(select(LearnerFlag).where(LearnerFlag.learner_id == le.id)
-                                .order_by(LearnerFlag.raised_on.desc(), LearnerFlag.id.desc())).all()
+    record = services.learner_record(le)
+    form = OverrideForm(instructors=services.active_instructors(), centers=services.active_centers())
     from .outcomes import checks_for
 
-    return render_template("eodina/learner.html", le=le, matches=matches, lessons=lessons, live=live, form=form,
-                           status=services.learner_status(le, live), flags=flags_, checks=checks_for(le.id))
+    return render_template("eodina/learner.html", le=le, matches=record["matches"], lessons=record["lessons"],
+                           live=record["live"], form=form, status=services.learner_status(le, record["live"]),
+                           flags=record["flags"], checks=checks_for(le.id))
 
 
 @bp.post("/learners/<int:learner_id>/further")
@@ -373,8 +300,7 @@ def learner_approve_further(learner_id: int):
 @role_required(*STAFF)
 def learner_override(learner_id: int):
     le = db.session.get(Learner, learner_id) or abort(404)
-    instructors_ = db.session.scalars(select(Instructor).where(Instructor.status == "active")).all()
-    form = OverrideForm(instructors=instructors_, centers=_active_centers())
+    form = OverrideForm(instructors=services.active_instructors(), centers=services.active_centers())
     if not form.validate_on_submit():
         flash(_("Please choose an instructor, a center and a slot, and say why."), "error")
         return redirect(url_for("eodina.learner", learner_id=le.id))
@@ -411,7 +337,7 @@ def import_new():
             import_learners.delay(job.id, _locale())
             return redirect(url_for("eodina.import_status", job_id=job.id))
     status = 422 if request.method == "POST" else 200
-    recent = db.session.scalars(select(ImportJob).order_by(ImportJob.id.desc()).limit(10)).all()
+    recent = services.recent_imports()
     return render_template("eodina/import_new.html", form=form, recent=recent), status
 
 
@@ -427,16 +353,8 @@ def import_status(job_id: int):
 @bp.get("/matching")
 @role_required(*STAFF)
 def matching():
-    waiting = db.session.scalar(select(func.count(Learner.id)).where(
-        Learner.completed_at.is_(None),
-        ~select(Match.id).where(Match.learner_id == Learner.id, Match.ended_at.is_(None)).exists()))
-    live = db.session.scalar(select(func.count(Match.id)).where(Match.ended_at.is_(None)))
-    tiers = db.session.execute(select(Match.tier, func.count(Match.id)).where(Match.ended_at.is_(None))
-                               .group_by(Match.tier)).all()
-    order = {t: i for i, t in enumerate(("district", "adjacent", "zone", "further"))}
-    return render_template("eodina/matching.html", waiting=waiting, live=live, form=RunMatchingForm(),
-                           tiers=sorted(tiers, key=lambda r: order.get(r[0], 9)),
-                           reasons=services.waiting_by_reason())
+    return render_template("eodina/matching.html", form=RunMatchingForm(), reasons=services.waiting_by_reason(),
+                           **services.matching_overview())
 
 
 @bp.post("/matching/run")
@@ -471,11 +389,10 @@ def flags():
     from .followup import QUIET_DAYS, open_flags
 
     mine_only = request.args.get("mine") == "1"
-    mine = set(db.session.scalars(select(Center.id).where(Center.coordinator_id == current_user.id)))
+    mine = services.coordinated_center_ids(current_user)
     rows = open_flags(mine if mine_only else None)
     rows.sort(key=lambda f: (f.center_id not in mine, f.raised_on, f.id))
-    closed = db.session.scalars(select(LearnerFlag).where(LearnerFlag.closed_at.is_not(None))
-                                .order_by(LearnerFlag.closed_at.desc()).limit(20)).all()
+    closed = services.recent_closed_flags()
     return render_template("eodina/flags.html", flags=rows, closed=closed, mine=mine, mine_only=mine_only,
                            quiet_days=QUIET_DAYS, form=CloseFlagForm())
 
@@ -491,7 +408,7 @@ def flag_close(flag_id: int):
         _once(lambda: close_flag(flag, action=form.action.data, by_user=current_user),
               raced=_("Someone closed this flag a moment ago."), done=_("Closed. Thank you for following up."))
         return redirect(url_for("eodina.flags"))
-    mine = set(db.session.scalars(select(Center.id).where(Center.coordinator_id == current_user.id)))
+    mine = services.coordinated_center_ids(current_user)
     return render_template("eodina/flags.html", flags=open_flags(), closed=[], mine=mine, mine_only=False,
                            quiet_days=QUIET_DAYS, form=form, failed_id=flag.id), 422
 
@@ -560,7 +477,7 @@ def content():
             db.session.commit()
         except services.InvalidChoice as exc:
             db.session.rollback()
-            _choice_error(form, exc)
+            apply_errors(form, exc.errors)
             status = 422
         except IntegrityError:  # the slug is unique
             db.session.rollback()
@@ -571,7 +488,7 @@ def content():
             return redirect(url_for("eodina.content"))
     elif request.method == "POST":
         status = 422
-    items = db.session.scalars(select(OnlineContent).order_by(OnlineContent.id)).all()
+    items = services.content_items()
     return render_template("eodina/content.html", form=form, items=items, totals=services.online_totals()), status
 
 
@@ -589,11 +506,7 @@ def my():
         return render_template("eodina/my.html", me=None)
     pairs = services.my_learners(me)
     today = seoul_today()
-    logged_today = set(db.session.scalars(select(LessonLog.learner_id).where(LessonLog.instructor_id == me.id,
-                                                                            LessonLog.lesson_date == today)))
-    recent = db.session.scalars(select(LessonLog).where(LessonLog.instructor_id == me.id)
-                                .options(joinedload(LessonLog.learner))
-                                .order_by(LessonLog.lesson_date.desc(), LessonLog.id.desc()).limit(10)).all()
+    logged_today, recent = services.instructor_day(me, today)
     from .outcomes import completion_checks_due
 
     return render_template("eodina/my.html", me=me, pairs=pairs, due=services.lessons_due_on(today, pairs),
@@ -613,16 +526,17 @@ def my_log(learner_id: int):
     if request.method == "GET":
         form.lesson_date.data = seoul_today()
         form.topics.data = le.topics
-    result, status = _submit(form, lambda: services.log_lesson(
+    result = form_action(form, lambda: services.log_lesson(
         me, le.id, lesson_date=form.lesson_date.data, minutes=form.minutes.data,
         attended=form.attended.data == "yes", topics=form.topics.data, skills=form.skills.data,
         note=form.note.data, by_user=current_user))
-    if result is not _NOT_SENT:
+    if result is not REFUSED:
         lesson, created = result
         request_rollup()
         flash(_("Lesson saved.") if created else _("This lesson was already saved."), "success")
         return redirect(url_for("eodina.my_feedback", lesson_id=lesson.id))
-    return render_template("eodina/my_log.html", le=le, match=match, form=form), status
+    return render_template("eodina/my_log.html", le=le, match=match, form=form), \
+        422 if request.method == "POST" else 200
 
 
 @bp.route("/my/learners/<int:learner_id>/skills", methods=["GET", "POST"])
@@ -642,18 +556,18 @@ def my_skills(learner_id: int):
         form.checked_on.data = seoul_today()
         form.stage.data = "completion" if "intake" in done or le.completed_at else "intake"
     try:
-        result, status = _submit(form, lambda: record_skill_check(me, le.id, stage=form.stage.data,
-                                                                  tasks=form.tasks.data,
-                                                                  checked_on=form.checked_on.data))
+        result = form_action(form, lambda: record_skill_check(me, le.id, stage=form.stage.data,
+                                                              tasks=form.tasks.data, checked_on=form.checked_on.data))
     except services.AlreadyGiven:
         db.session.rollback()
         form.stage.errors = [_("This check was already recorded.")]
-        result, status = _NOT_SENT, 422
-    if result is not _NOT_SENT:
+        result = REFUSED
+    if result is not REFUSED:
         flash(_("Skills check saved: %(n)s of %(total)s tasks.", n=result.score, total=len(form.tasks.choices)),
               "success")
         return redirect(url_for("eodina.my"))
-    return render_template("eodina/my_skills.html", le=le, form=form, done=done), status
+    return render_template("eodina/my_skills.html", le=le, form=form, done=done), \
+        422 if request.method == "POST" else 200
 
 
 @bp.get("/outcomes")
@@ -684,7 +598,7 @@ def my_feedback(lesson_id: int):
 
 @bp.route("/join", methods=["GET", "POST"])
 def join():
-    form = LearnerSignUpForm(centers=_active_centers())
+    form = LearnerSignUpForm(centers=services.active_centers())
     if form.validate_on_submit() & form.validate_family(required=False):
         learner, _created = _save_learner(form, "family" if form.family_given() else "web", None)
         if learner is not None:
@@ -758,7 +672,7 @@ def feedback(code: str):
         lesson = services.lesson_for_code(code)
     except services.NotFound:
         abort(404)
-    given = db.session.scalar(select(LessonFeedback).where(LessonFeedback.lesson_id == lesson.id))
+    given = services.feedback_for(lesson)
     if request.method == "POST" and given is None:
         try:
             services.give_feedback(lesson, request.form.get("rating", type=int) or 0)
@@ -795,8 +709,7 @@ def follow_up(code: str):
 
 @bp.get("/learn")
 def learn():
-    items = db.session.scalars(select(OnlineContent).where(OnlineContent.active.is_(True))
-                               .order_by(OnlineContent.id)).all()
+    items = services.content_items(active_only=True)
     return render_template("eodina/learn.html", items=items)
 
 
@@ -816,7 +729,7 @@ def _with_visitor(response, visitor: str, new: bool):
 
 
 def _content_or_404(slug: str) -> OnlineContent:
-    item = db.session.scalar(select(OnlineContent).where(OnlineContent.slug == slug, OnlineContent.active.is_(True)))
+    item = services.active_content(slug)
     return item or abort(404)
 
 
