@@ -52,6 +52,6 @@ def country_options(locale: str, selected: str | None) -> Markup:
     common = [(code, names[code]) for code in COMMON]
     rest = sorted(((c, n) for c, n in names.items()), key=lambda item: item[1])
     in_common = selected in COMMON
-    return Markup(f'<optgroup label="{escape(_("Common countries"))}">{_options(common, selected)}</optgroup>'
-                  f'<optgroup label="{escape(_("All countries"))}">'
-                  f'{_options(rest, None if in_common else selected)}</optgroup>')
+    common_label, all_label = escape(_("Countries most visitors come from")), escape(_("All countries"))
+    return Markup(f'<optgroup label="{common_label}">{_options(common, selected)}</optgroup>'
+                  f'<optgroup label="{all_label}">{_options(rest, None if in_common else selected)}</optgroup>')
