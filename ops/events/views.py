@@ -56,7 +56,8 @@ def _form_fields(form: RegistrationForm, locale: str) -> Markup:
     The key is everything they show (the form's choices, the language), so a change to the event's
     ticket types or sessions makes a new key: nothing to forget, nothing stale. The CSRF token,
     the only part of the form that differs per visitor, stays outside the block.
-    Measured (issue 19): the form page cost N ms of CPU in-process before, N ms after.
+    Measured in-process (issue 19): with the country options already kept, 7.5 -> 5.2 ms of CPU
+    per form page; the event from the registration cache then took it to 3.4 ms (12 ms at first).
     """
     key = (locale, tuple(form.ticket_type.choices), tuple(form.sessions.choices))
     fields = _FIELDS.get(key)
