@@ -41,6 +41,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import (Checks, cpu_per_request, cpu_snapshot, fire, gunicorn, machine_note,  # noqa: E402
                      prepared_app)
+from registration import bodies as api_bodies  # noqa: E402 - the API burst's bodies, as bench/registration.py sends them
 
 PAGES = ("form", "post", "ticket", "qr")
 COUNTRIES = ["KR"] * 8 + ["US", "JP"]
@@ -68,12 +69,6 @@ def citizens(count: int, offset: int) -> list[dict]:
     return [{"name": f"시민{i:05d}", "phone": f"010-{7000 + i // 10000:04d}-{i % 10000:04d}",
              "email": f"c{i}@example.org", "country": COUNTRIES[i % len(COUNTRIES)], "ticket_type": "visitor",
              "lang": "en" if i % 10 == 9 else "ko"} for i in range(offset, offset + count)]
-
-
-def api_bodies(count: int) -> list[dict]:
-    return [{"name": f"신청자{i:05d}", "phone": f"010-{6000 + i // 10000:04d}-{i % 10000:04d}",
-             "ticket_type": "visitor", "consent": True, "country": COUNTRIES[i % len(COUNTRIES)],
-             "email": f"p{i}@example.org"} for i in range(count)]
 
 
 # --- The client: a citizen's four requests --------------------------------------------------------
