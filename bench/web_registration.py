@@ -21,6 +21,19 @@ Checks: exactly --seats confirmed and the rest waitlisted (answers and database,
 every QR decoding (zxing) to its ticket's code, no 5xx; exits 1 with WRONG lines otherwise.
 Targets (issue 19, printed, not enforced: the machine's speed varies): a complete web
 registration costs at most 3x the server CPU of an API registration; each page's p99 < 4x its p50.
+
+Measured 2026-11-29 on the shared 2-core machine (load average 10-18 from other engineers'
+tests; gunicorn 2 x 4; the client on the same machine), server CPU = gunicorn + PostgreSQL:
+
+| run | web registration (4 requests) | API registration | ratio | registrations/s | form p50/p99 | QR |
+|---|---|---|---|---|---|---|
+| 2,000/400, before (--compare, same run) | 47.6 ms | 7.3 ms | 6.6x | 18.4 | 966/2565 ms | 5.5 ms |
+| 2,000/400, after (same run) | 24.0 ms | 6.3 ms | 3.8x | 37.9 | 373/1371 ms | 2.5 ms |
+| 3,000/600, before (an earlier step, same run) | 48.6 ms | 6.8 ms | 7.1x | 13.2 | 1013/4227 ms | 5.2 ms |
+| 10,000/2,000, after (the issue's size) | 25.0 ms | 6.2 ms | 4.1x | 24.9 | 436/2271 ms | 1.9 ms |
+
+Server CPU per web registration halved, but the 3x target is not met yet (3.8-4.1x); p99 < 4x
+p50 held at 2,000 citizens and not at 10,000 under load average 14 (4.1-5.2x).
 """
 from __future__ import annotations
 
