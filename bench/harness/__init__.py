@@ -136,11 +136,12 @@ class Server:
 
 
 @contextlib.contextmanager
-def gunicorn(database_url: str, instance: str):
+def gunicorn(database_url: str, instance: str, root: Path = ROOT):
+    """``root``: the checkout whose code is served (a benchmark may compare an older one)."""
     port = free_port()
     cmd = [str(Path(sys.executable).parent / "gunicorn"), "-w", str(WORKERS), "-k", WORKER_CLASS, "--threads",
            str(THREADS), "-b", f"127.0.0.1:{port}", "--keep-alive", "30", "--log-level", "warning", "wsgi:app"]
-    process = subprocess.Popen(cmd, cwd=ROOT, env=app_env(database_url, instance))
+    process = subprocess.Popen(cmd, cwd=root, env=app_env(database_url, instance))
     try:
         deadline = time.time() + 60
         while True:

@@ -5,10 +5,11 @@ from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DateTimeLocalField, EmailField, IntegerField, SelectField,
                      SelectMultipleField, StringField, TelField, TextAreaField)
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from markupsafe import Markup
+from wtforms.widgets import CheckboxInput, ListWidget, html_params
 
 from ..people.forms import KoreanMobile
-from .countries import country_choices, country_names
+from .countries import country_choices, country_names, country_options
 
 
 def _strip(value):
@@ -18,6 +19,25 @@ def _strip(value):
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class CountrySelect:
+    """A <select> whose options come ready-made from ``country_options`` (rendered once, kept)."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        if "required" not in kwargs and field.flags.required:
+            kwargs["required"] = True
+        selected = field.data if field.data in country_names(field.locale) else None
+        return Markup(f"<select {html_params(name=field.name, **kwargs)}>"
+                      f"{country_options(field.locale, selected)}</select>")
+
+
+class CountryField(SelectField):
+    """The country of a visitor: common countries first, then all (see ops.events.countries)."""
+
+    widget = CountrySelect()
+    locale = "ko"  # the language the names are shown in; set by the form's setup()
 
 
 class RegistrationForm(FlaskForm):
@@ -36,7 +56,7 @@ class RegistrationForm(FlaskForm):
                               render_kw={"autocomplete": "organization"})
     # validate_choice=False: the country is checked by one dict lookup (validate_country), not by
     # walking some 250 choices on every registration.
-    country = SelectField(_l("Country"), default="KR", validate_choice=False,
+    country = CountryField(_l("Country"), default="KR", validate_choice=False,
                           validators=[DataRequired(_l("Please choose your country."))])
     city = StringField(_l("City (optional)"), filters=[_strip], validators=[Optional(), Length(max=100)],
                        render_kw={"autocomplete": "address-level2"})
@@ -52,7 +72,7 @@ class RegistrationForm(FlaskForm):
 
     def setup(self, event, locale: str, *, staff: bool = False, sessions: bool = True) -> "RegistrationForm":
         """Choices for this event; ``sessions=False`` skips loading them when the request names none."""
-        self.country.choices = country_choices(locale)
+        self.country.choices, self.country.locale = country_choices(locale), locale
         self.ticket_type.choices = [(t.name, t.label(locale)) for t in event.ticket_types if t.public or staff]
         self.sessions.choices = [(s.id, f"{s.day:%m/%d} {s.starts_at} {s.title(locale)}".strip())
                                  for s in event.sessions] if sessions else []
@@ -80,7 +100,7 @@ class WalkInForm(RegistrationForm):
                     sms_consent=bool(self.consent_sms.data))
 
     def setup(self, event, locale: str, *, staff: bool = True) -> "WalkInForm":
-        self.country.choices = country_choices(locale)
+        self.country.choices, self.country.locale = country_choices(locale), locale
         self.ticket_type.choices = [(t.name, t.label(locale)) for t in event.ticket_types]
         if not self.ticket_type.data and self.ticket_type.choices:
             self.ticket_type.data = self.ticket_type.choices[0][0]

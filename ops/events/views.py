@@ -9,6 +9,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import func, select
 
 from ..accounts.roles import STAFF, Role, role_required
@@ -49,14 +50,42 @@ def index():
     return render_template("events/index.html", events=events, state=services.registration_state)
 
 
+def _form_fields(form: RegistrationForm, locale: str) -> Markup:
+    """The fields of a form nobody has filled in yet (block "fields" of register.html), rendered
+    once per language and event and then kept: they are the same for everyone who opens the page.
+
+    The key is everything they show (the form's choices, the language), so a change to the event's
+    ticket types or sessions makes a new key: nothing to forget, nothing stale. The CSRF token,
+    the only part of the form that differs per visitor, stays outside the block.
+    Measured in-process (issue 19): with the country options already kept, 7.5 -> 5.2 ms of CPU
+    per form page; the event from the registration cache then took it to 3.4 ms (12 ms at first).
+    """
+    key = (locale, tuple(form.ticket_type.choices), tuple(form.sessions.choices))
+    fields = _FIELDS.get(key)
+    if fields is None:
+        context = {"form": form, "locale": locale, "notices": NOTICES}
+        current_app.update_template_context(context)
+        template = current_app.jinja_env.get_template("events/register.html")
+        fields = Markup("".join(template.blocks["fields"](template.new_context(context))))
+        if len(_FIELDS) >= 64:  # a few events open at once: room enough, and bounded
+            _FIELDS.clear()
+        _FIELDS[key] = fields
+    return fields
+
+
+_FIELDS: dict[tuple, Markup] = {}
+
+
 @bp.route("/e/<slug>", methods=["GET", "POST"])
 def register(slug: str):
     """The public registration form (mobile first, Korean and English)."""
-    event = _event_or_404(slug)
+    # The event as the registration API reads it: kept a few seconds (OPS_EVENT_CACHE_SECONDS).
+    event = services.registration_event(slug) or abort(404)
     locale = _locale()
     form = RegistrationForm().setup(event, locale)
     state = services.registration_state(event)
     status = 200
+    fields = _form_fields(form, locale) if request.method == "GET" and state == "open" else None
     if state == "open" and form.validate_on_submit():
         try:
             registered = services.register(event, locale=locale, **form.service_fields())
@@ -71,15 +100,16 @@ def register(slug: str):
             db.session.rollback()
             state = "closed"
         else:
-            db.session.commit()
+            ticket = url_for("events.ticket", code=registered.registration.code)
+            db.session.commit()  # after reading the code, so that it needs no reload (as the API)
             if not registered.created:
                 flash(_("You were already registered: here is your ticket."), "info")
-            return redirect(url_for("events.ticket", code=registered.registration.code))
+            return redirect(ticket)
         status = 422
     elif request.method == "POST":
         status = 422
     return render_template("events/register.html", event=event, form=form, state=state, locale=locale,
-                           notices=NOTICES), status
+                           notices=NOTICES, fields=fields), status
 
 
 @bp.get("/t/<code>")
