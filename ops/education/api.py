@@ -12,7 +12,7 @@ from ..people.consent import COLLECTION
 from ..people.phone import InvalidPhone, normalise_phone
 from ..people.services import find_or_create_person, record_consent
 from .models import Course, Enrolment, Institution
-from .services import (AlreadyCancelled, CourseClosed, NotForThisInstitution, cancel_enrolment, enrol,
+from .services import (AlreadyCancelled, CourseClosed, LateReasonNeeded, NotForThisInstitution, cancel_enrolment, enrol,
                        enrolment_url, position_in_line)
 
 bp = Blueprint("education_api", __name__, url_prefix="/api/v1/education")
@@ -52,13 +52,19 @@ def create_enrolment(course_id: int):
     course = db.session.get(Course, course_id)
     if course is None:
         return api_error(404, "not_found")
-    errors, name, phone, institution = _errors(request.get_json(silent=True) or {})
+    body = request.get_json(silent=True) or {}
+    errors, name, phone, institution = _errors(body)
     if errors:
         return jsonify(errors=errors), 422
     person = find_or_create_person(name, phone)
     try:
         enrolment, created = enrol(course, person, institution=institution, source="staff",
-                                   by_user=current_user._get_current_object())
+                                   by_user=current_user._get_current_object(), late_reason=body.get("late_reason")
+                                   if isinstance(body.get("late_reason"), str) else None)
+    except LateReasonNeeded:
+        db.session.rollback()
+        return jsonify(errors={"late_reason": _("Enrolment has closed: please give the reason for adding "
+                                                "this person late.")}), 422
     except CourseClosed:
         db.session.rollback()
         return api_error(409, "closed")

@@ -18,7 +18,7 @@ from .certificates import NotCompleted, issue_certificate, revoke_certificate
 from .forms import CoordinatorForm, CourseForm, CourseSettingsForm, InstitutionForm, RevokeForm, SessionForm
 from .models import CONFIRMED, Certificate, Course, CourseSession, Enrolment, Institution
 from .reports import course_counts, export_xlsx, institution_counts, month_counts
-from .services import (AlreadyCancelled, InvalidCourse, add_coordinator, add_session, attended_counts,
+from .services import (AlreadyCancelled, InvalidCourse, NotAttendanceTime, add_coordinator, add_session, attended_counts,
                        cancel_enrolment, create_course, create_institution, meets_rule, present_ids, roll_call,
                        session_count, set_capacity)
 from .views import bp, locale, pdf_response
@@ -198,7 +198,13 @@ def roll_call_page(session_id: int):
         abort(403)
     if request.method == "POST":
         present = {int(v) for v in request.form.getlist("present") if v.isdigit()}
-        marked, unmarked = roll_call(session, present, by_user=current_user)
+        try:
+            marked, unmarked = roll_call(session, present, by_user=current_user)
+        except NotAttendanceTime as exc:
+            db.session.rollback()
+            flash(_("Attendance for this session is taken from %(opens)s to %(closes)s.",
+                    **exc.hours()), "error")
+            return redirect(url_for(".roll_call_page", session_id=session.id))
         db.session.commit()
         request_rollup()
         flash(_("Saved: %(marked)s marked present, %(unmarked)s unmarked.", marked=marked, unmarked=unmarked),

@@ -79,6 +79,8 @@ class Course(db.Model):
     taken: Mapped[int] = mapped_column(default=0)
     completion_percent: Mapped[int] = mapped_column(default=80)
     open: Mapped[bool] = mapped_column(default=True)
+    # When enrolment closes (UTC); none: when the first session starts (see services.enrolment_closes_at).
+    enrol_closes_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     institution = relationship(Institution)
@@ -146,6 +148,8 @@ class Enrolment(db.Model):
     code: Mapped[str] = mapped_column(String(80), unique=True)
     source: Mapped[str] = mapped_column(String(20), default="web")  # web | coordinator | staff
     enrolled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Why staff added someone after enrolment closed (``enrolled_by_id`` says who).
+    late_reason: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     cancelled_at: Mapped[datetime | None]
 

@@ -39,6 +39,31 @@ class CourseClosed(DomainError):
     code = "closed"
 
 
+class EnrolmentClosed(CourseClosed):
+    """Enrolment closed when the first session started (or at the time staff set); staff can still
+    add someone late with a reason (``late_reason``)."""
+
+    code = "enrolment_closed"
+
+
+class LateReasonNeeded(EnrolmentClosed):
+    code = "late_reason_needed"
+
+
+class NotAttendanceTime(DomainError):
+    """Attendance is taken only from shortly before a session starts until a while after it ends."""
+
+    code = "not_attendance_time"
+
+    def __init__(self, opens: datetime, closes: datetime):
+        super().__init__(self.code)
+        self.opens, self.closes = opens, closes
+
+    def hours(self) -> dict:
+        """The window in Seoul time, for the message."""
+        return {"opens": to_seoul(self.opens).strftime("%m-%d %H:%M"), "closes": to_seoul(self.closes).strftime("%H:%M")}
+
+
 class NotForThisInstitution(DomainError):
     code = "not_for_this_institution"
 
@@ -103,12 +128,13 @@ def may_act_for(user, institution: Institution) -> bool:
         InstitutionCoordinator.user_id == user.id)) is not None
 
 
-def courses_for_institution(institution: Institution) -> list[Course]:
-    """Open courses an institution may enrol its people in: city-staff courses and its own."""
-    return db.session.scalars(select(Course).where(
+def courses_for_institution(institution: Institution, now: datetime | None = None) -> list[Course]:
+    """Courses an institution may still enrol its people in: city-staff courses and its own, open now."""
+    courses = db.session.scalars(select(Course).where(
         Course.open.is_(True),
         (Course.audience == CITY_STAFF) | ((Course.audience == INSTITUTION) & (Course.institution_id == institution.id)))
         .order_by(Course.year.desc(), Course.id)).all()
+    return [course for course in courses if enrolment_open(course, now)]
 
 
 # --- Courses and sessions ---------------------------------------------------------------------
@@ -185,24 +211,49 @@ def live_enrolment(course_id: int, person_id: int) -> Enrolment | None:
         Enrolment.course_id == course_id, Enrolment.person_id == person_id, Enrolment.status != CANCELLED))
 
 
+def enrolment_closes_at(course: Course) -> datetime | None:
+    """When enrolment closes (UTC): the time staff set, else when the first session starts."""
+    if course.enrol_closes_at is not None:
+        return course.enrol_closes_at
+    return db.session.scalar(select(func.min(CourseSession.starts_at)).where(CourseSession.course_id == course.id))
+
+
+def enrolment_open(course: Course, now: datetime | None = None) -> bool:
+    closes = enrolment_closes_at(course)
+    return course.open and (closes is None or (now or utcnow()) < closes)
+
+
 def enrol(course: Course, person, *, institution: Institution | None = None, source: str = "web",
-          by_user=None, locale: str = "ko") -> tuple[Enrolment, bool]:
+          by_user=None, locale: str = "ko", late_reason: str | None = None,
+          now: datetime | None = None) -> tuple[Enrolment, bool]:
     """Give the person a place, or a place in line; the same person twice gets their enrolment back.
 
     Returns (enrolment, created). The seat is taken by one conditional UPDATE, so
-    concurrent enrolments never exceed the capacity; the caller commits.
+    concurrent enrolments never exceed the capacity; the caller commits. After enrolment
+    closes (``enrolment_closes_at``) only staff can add someone, giving ``late_reason``,
+    which is kept on the enrolment with who added them.
     """
+    now = now or utcnow()
     existing = live_enrolment(course.id, person.id)
     if existing is not None:
         return existing, False
     if not course.open:
         raise CourseClosed()
+    late_reason = " ".join((late_reason or "").split())[:300] or None
+    if not enrolment_open(course, now):
+        if source != "staff" or by_user is None or not by_user.has_role("staff", "manager"):
+            raise EnrolmentClosed()
+        if late_reason is None:
+            raise LateReasonNeeded()
+    else:
+        late_reason = None
     if course.audience == INSTITUTION and (institution is None or institution.id != course.institution_id):
         raise NotForThisInstitution()
     seated = take_seat(Course, course.id)
     enrolment = Enrolment(course_id=course.id, person_id=person.id, institution_id=getattr(institution, "id", None),
                           status=CONFIRMED if seated else WAITLISTED, code=sign_code("A", course.scope).text,
-                          source=source, enrolled_by_id=getattr(by_user, "id", None), created_at=utcnow())
+                          source=source, enrolled_by_id=getattr(by_user, "id", None), late_reason=late_reason,
+                          created_at=now)
     try:
         with db.session.begin_nested():
             db.session.add(enrolment)
@@ -284,15 +335,31 @@ def session_for_scan(course: Course, occasion: str | None, now: datetime | None 
     return min(todays, key=lambda s: abs((s.starts_at - now).total_seconds()))
 
 
+def attendance_window(session: CourseSession) -> tuple[datetime, datetime]:
+    """From when until when (UTC) attendance at a session is taken (OPS_ATTENDANCE_OPENS_BEFORE/CLOSES_AFTER)."""
+    config = current_app.config
+    return (session.starts_at - timedelta(minutes=config.get("OPS_ATTENDANCE_OPENS_BEFORE", 30)),
+            session.ends_at + timedelta(minutes=config.get("OPS_ATTENDANCE_CLOSES_AFTER", 120)))
+
+
+def check_attendance_time(session: CourseSession, now: datetime | None = None) -> None:
+    """NotAttendanceTime unless ``now`` is inside the session's attendance window."""
+    opens, closes = attendance_window(session)
+    if not opens <= (now or utcnow()) <= closes:
+        raise NotAttendanceTime(opens, closes)
+
+
 def record_attendance(enrolment: Enrolment, session: CourseSession, *, by_user=None, gate: str | None = None,
-                      method: str = "scan") -> CheckIn:
-    """Mark one confirmed enrolment present at one session; AlreadyCheckedIn when it already is."""
+                      method: str = "scan", now: datetime | None = None) -> CheckIn:
+    """Mark one confirmed enrolment present at one session; AlreadyCheckedIn when it already is,
+    NotAttendanceTime outside the session's attendance window."""
     if session.course_id != enrolment.course_id:
         raise WrongCourse()
     if enrolment.status == CANCELLED:
         raise AlreadyCancelled()
     if enrolment.status != CONFIRMED:
         raise NotConfirmed()
+    check_attendance_time(session, now)
     return perform_checkin(kind=ATTENDANCE, subject_id=enrolment.id, scope_id=enrolment.course_id,
                            occasion=str(session.id), gate=gate, by_user=by_user, method=method)
 
@@ -308,8 +375,12 @@ def attended_session_ids(enrolment: Enrolment) -> set[int]:
         CheckIn.kind == ATTENDANCE, CheckIn.subject_id == enrolment.id, CheckIn.undone_at.is_(None)))}
 
 
-def roll_call(session: CourseSession, present: set[int], *, by_user=None) -> tuple[int, int]:
-    """The teacher's checklist: tick who is here, untick a mistake. Returns (marked, unmarked)."""
+def roll_call(session: CourseSession, present: set[int], *, by_user=None,
+              now: datetime | None = None) -> tuple[int, int]:
+    """The teacher's checklist: tick who is here, untick a mistake. Returns (marked, unmarked).
+
+    Only inside the session's attendance window (NotAttendanceTime otherwise)."""
+    check_attendance_time(session, now)
     confirmed = set(db.session.scalars(select(Enrolment.id).where(
         Enrolment.course_id == session.course_id, Enrolment.status == CONFIRMED)))
     present = set(present) & confirmed
@@ -347,8 +418,15 @@ def meets_rule(course: Course, attended: int, sessions: int) -> bool:
     return sessions > 0 and attended * 100 >= course.completion_percent * sessions
 
 
-def is_complete(enrolment: Enrolment) -> bool:
-    if enrolment.status != CONFIRMED:
+def course_ended(course_id: int, now: datetime | None = None) -> bool:
+    """Whether the course's last session has ended (a course without sessions has not)."""
+    last = db.session.scalar(select(func.max(CourseSession.ends_at)).where(CourseSession.course_id == course_id))
+    return last is not None and last <= (now or utcnow())
+
+
+def is_complete(enrolment: Enrolment, now: datetime | None = None) -> bool:
+    """Completed: confirmed, the course's last session has ended, and the completion rule is met."""
+    if enrolment.status != CONFIRMED or not course_ended(enrolment.course_id, now):
         return False
     attended = attended_counts(enrolment.course_id).get(enrolment.id, 0)
     return meets_rule(enrolment.course, attended, session_count(enrolment.course_id))

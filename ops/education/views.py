@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..accounts.roles import ROLES, role_required
+from ..core.timeutil import utcnow
 from ..extensions import db
 from ..people.consent import COLLECTION, NOTICES, SMS_REMINDERS
 from ..people.services import find_or_create_person, record_consent
@@ -19,7 +20,9 @@ from .forms import EnrolForm, RosterForm, audience_choices, kind_choices
 from .models import CITIZENS, Course, Enrolment, Institution
 from .roster import MAX_ROWS, UnreadableFile, enrol_roster, rows_from_text, rows_from_upload
 from .services import (AlreadyCancelled, CourseClosed, attended_session_ids, cancel_enrolment, coordinated_institutions,
-                       courses_for_institution, enrol, is_complete, may_act_for, position_in_line)
+                       courses_for_institution, enrol, enrolment_open, is_complete, may_act_for, position_in_line)
+
+PAST_SHOWN = 20  # finished courses listed under "past", newest first
 
 bp = Blueprint("education", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/education")
@@ -46,11 +49,16 @@ def reason_label(row) -> str:
 
 @bp.get("/education")
 def courses():
-    """Open courses for citizens, newest first; coordinators also see their institutions."""
+    """Citizens' courses they can still join (soonest first), then the finished ones under "past";
+    coordinators also see their institutions."""
+    now = utcnow()
     listed = db.session.scalars(select(Course).options(selectinload(Course.sessions))
-                                .where(Course.audience == CITIZENS, Course.open.is_(True))
-                                .order_by(Course.year.desc(), Course.id.desc())).all()
-    return render_template("education/courses.html", courses=listed,
+                                .where(Course.audience == CITIZENS)).all()
+    joinable = sorted((c for c in listed if c.sessions and enrolment_open(c, now)),
+                      key=lambda c: (c.sessions[0].starts_at, c.id))
+    past = sorted((c for c in listed if c.sessions and c.sessions[-1].ends_at <= now),
+                  key=lambda c: (c.sessions[-1].ends_at, c.id), reverse=True)[:PAST_SHOWN]
+    return render_template("education/courses.html", courses=joinable, past=past,
                            institutions=coordinated_institutions(current_user))
 
 
@@ -76,7 +84,8 @@ def course(course_id: int):
             flash(_("You were already enrolled: here is your enrolment."), "success")
         return redirect(url_for(".enrolment", code=enrolment.code))
     status = 422 if request.method == "POST" else 200
-    return render_template("education/course.html", course=course, form=form, notices=NOTICES), status
+    return render_template("education/course.html", course=course, form=form, notices=NOTICES,
+                           open_now=enrolment_open(course)), status
 
 
 def _enrolment_by_code(code: str) -> Enrolment:
