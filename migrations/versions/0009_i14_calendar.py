@@ -1,4 +1,4 @@
-"""calendar rules: when a course's enrolment closes, why staff added someone late, one live bus request per institution, day and slot
+"""calendar rules and the next year: a plan year's state (draft or open); when a course's enrolment closes, why staff added someone late, one live bus request per institution, day and slot
 
 Revision ID: 0009_i14
 Revises: 0008_i18
@@ -15,6 +15,14 @@ LIVE = "status IN ('requested', 'proposed', 'approved')"
 
 
 def upgrade():
+    op.create_table('plan_years',
+    sa.Column('year', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('state', sa.String(length=10), nullable=False),
+    sa.Column('copied_from', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('opened_at', sa.DateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('year', name=op.f('pk_plan_years'))
+    )
     with op.batch_alter_table('education_courses', schema=None) as batch_op:
         batch_op.add_column(sa.Column('enrol_closes_at', sa.DateTime(), nullable=True))
     with op.batch_alter_table('education_enrolments', schema=None) as batch_op:
@@ -31,3 +39,4 @@ def downgrade():
         batch_op.drop_column('late_reason')
     with op.batch_alter_table('education_courses', schema=None) as batch_op:
         batch_op.drop_column('enrol_closes_at')
+    op.drop_table('plan_years')

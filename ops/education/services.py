@@ -360,8 +360,11 @@ def record_attendance(enrolment: Enrolment, session: CourseSession, *, by_user=N
     if enrolment.status != CONFIRMED:
         raise NotConfirmed()
     check_attendance_time(session, now)
-    return perform_checkin(kind=ATTENDANCE, subject_id=enrolment.id, scope_id=enrolment.course_id,
-                           occasion=str(session.id), gate=gate, by_user=by_user, method=method)
+    checkin = perform_checkin(kind=ATTENDANCE, subject_id=enrolment.id, scope_id=enrolment.course_id,
+                              occasion=str(session.id), gate=gate, by_user=by_user, method=method)
+    if now is not None:  # recorded as of the time given (a paper roll entered later, a test's clock)
+        checkin.at = now
+    return checkin
 
 
 def present_ids(session: CourseSession) -> set[int]:
