@@ -25,8 +25,24 @@ def upgrade():
     )
     with op.batch_alter_table('education_courses', schema=None) as batch_op:
         batch_op.add_column(sa.Column('enrol_closes_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('offer_hours', sa.Integer(), server_default='24', nullable=False))
     with op.batch_alter_table('education_enrolments', schema=None) as batch_op:
         batch_op.add_column(sa.Column('late_reason', sa.String(length=300), nullable=True))
+        batch_op.add_column(sa.Column('offer_expires_at', sa.DateTime(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_education_enrolments_offer_expires_at'), ['offer_expires_at'], unique=False)
+    op.create_table('education_enrolment_history',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('enrolment_id', sa.Integer(), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('what', sa.String(length=20), nullable=False),
+    sa.Column('until', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['enrolment_id'], ['education_enrolments.id'],
+                            name=op.f('fk_education_enrolment_history_enrolment_id_education_enrolments'),
+                            ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_education_enrolment_history'))
+    )
+    with op.batch_alter_table('education_enrolment_history', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_education_enrolment_history_enrolment_id'), ['enrolment_id'], unique=False)
     with op.batch_alter_table('bus_visits', schema=None) as batch_op:
         batch_op.create_index('uq_bus_visits_live_request', ['institution_id', 'day', 'slot_id'], unique=True,
                               sqlite_where=sa.text(LIVE), postgresql_where=sa.text(LIVE))
@@ -35,8 +51,14 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('bus_visits', schema=None) as batch_op:
         batch_op.drop_index('uq_bus_visits_live_request', sqlite_where=sa.text(LIVE), postgresql_where=sa.text(LIVE))
+    with op.batch_alter_table('education_enrolment_history', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_education_enrolment_history_enrolment_id'))
+    op.drop_table('education_enrolment_history')
     with op.batch_alter_table('education_enrolments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_education_enrolments_offer_expires_at'))
+        batch_op.drop_column('offer_expires_at')
         batch_op.drop_column('late_reason')
     with op.batch_alter_table('education_courses', schema=None) as batch_op:
+        batch_op.drop_column('offer_hours')
         batch_op.drop_column('enrol_closes_at')
     op.drop_table('plan_years')

@@ -8,7 +8,7 @@ def init_app(app) -> None:
     from ..accounts.roles import STAFF
     from ..core.demo import register_seeder
     from ..core.nav import Tile, register_tile
-    from . import attendance, kpi, models, reminders, views  # noqa: F401 (scan handler, metrics, texts)
+    from . import attendance, kpi, models, reminders, tasks, views  # noqa: F401 (scan handler, metrics, texts, task)
     from .demo import seed_demo
 
     views.init_views(app)

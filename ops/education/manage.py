@@ -16,12 +16,12 @@ from ..extensions import db
 from ..kpi.services import request_rollup
 from .certificates import NotCompleted, issue_certificate, revoke_certificate
 from .forms import CoordinatorForm, CourseForm, CourseSettingsForm, InstitutionForm, RevokeForm, SessionForm
-from .models import CONFIRMED, Certificate, Course, CourseSession, Enrolment, Institution
+from .models import CONFIRMED, Certificate, Course, CourseSession, Enrolment, EnrolmentHistory, Institution
 from .reports import course_counts, export_xlsx, institution_counts, month_counts
 from .services import (AlreadyCancelled, InvalidCourse, NotAttendanceTime, add_coordinator, add_session, attended_counts,
                        cancel_enrolment, create_course, create_institution, meets_rule, present_ids, roll_call,
                        session_count, set_capacity)
-from .views import bp, locale, pdf_response
+from .views import bp, history_label, locale, pdf_response
 
 TEACHERS = (*STAFF, Role.INSTRUCTOR)
 
@@ -119,7 +119,13 @@ def manage_course(course_id: int):
     certificates = {c.enrolment_id: c for c in db.session.scalars(select(Certificate).where(
         Certificate.enrolment_id.in_([e.id for e in enrolments])))} if enrolments else {}
     status = 422 if request.method == "POST" else 200
+    history: dict = {}
+    for row in db.session.scalars(select(EnrolmentHistory).where(
+            EnrolmentHistory.enrolment_id.in_([e.id for e in enrolments])).order_by(EnrolmentHistory.at)) \
+            if enrolments else ():
+        history.setdefault(row.enrolment_id, []).append(row)
     return render_template("education/manage_course.html", course=course, form=form, enrolments=enrolments,
+                           history=history, history_label=history_label,
                            counts=counts, sessions=sessions, certificates=certificates, meets_rule=meets_rule,
                            revoke_form=RevokeForm(),
                            settings_form=CourseSettingsForm(prefix="settings", capacity=course.capacity,

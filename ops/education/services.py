@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..core.errors import DomainError
@@ -19,8 +19,9 @@ from ..passes.capacity import promote_waitlist, release_seat, take_seat, waitlis
 from ..passes.checkin import AlreadyCheckedIn, live_checkin, perform_checkin, undo_checkin
 from ..passes.codes import sign_code
 from ..passes.models import CheckIn
-from .models import (AUDIENCES, CANCELLED, CITY_STAFF, CONFIRMED, INSTITUTION, INSTITUTION_KINDS, KINDS,
-                     WAITLISTED, Course, CourseSession, Enrolment, Institution, InstitutionCoordinator)
+from .models import (AUDIENCES, CANCELLED, CITY_STAFF, CONFIRMED, INSTITUTION, INSTITUTION_KINDS, KINDS, OFFERED,
+                     WAITLISTED, DEFAULT_OFFER_HOURS, Course, CourseSession, Enrolment, EnrolmentHistory, Institution,
+                     InstitutionCoordinator)
 
 ATTENDANCE = "attendance"
 
@@ -48,6 +49,12 @@ class EnrolmentClosed(CourseClosed):
 
 class LateReasonNeeded(EnrolmentClosed):
     code = "late_reason_needed"
+
+
+class OfferGone(DomainError):
+    """The offer of a place expired (it went to the next in line) or was already answered."""
+
+    code = "offer_gone"
 
 
 class NotAttendanceTime(DomainError):
@@ -142,8 +149,9 @@ def courses_for_institution(institution: Institution, now: datetime | None = Non
 def create_course(*, title_ko: str, title_en: str, kind: str, audience: str, year: int | None = None,
                   institution: Institution | None = None, capacity: int | None = None,
                   completion_percent: int = 80, description_ko: str | None = None,
-                  description_en: str | None = None) -> Course:
-    """A new course; an institution's course names the institution."""
+                  description_en: str | None = None, offer_hours: int = DEFAULT_OFFER_HOURS) -> Course:
+    """A new course; an institution's course names the institution. A freed place is offered to the first
+    in line for ``offer_hours`` (0: given at once)."""
     if not (title_ko or "").strip():
         raise InvalidCourse("title_ko")
     if kind not in KINDS:
@@ -156,10 +164,12 @@ def create_course(*, title_ko: str, title_en: str, kind: str, audience: str, yea
         raise InvalidCourse("capacity")
     if not 1 <= int(completion_percent) <= 100:
         raise InvalidCourse("completion_percent")
+    if not 0 <= int(offer_hours) <= 24 * 14:
+        raise InvalidCourse("offer_hours")
     course = Course(title_ko=title_ko.strip(), title_en=(title_en or title_ko).strip(), kind=kind,
                     audience=audience, year=year or to_seoul(utcnow()).year,
                     institution_id=institution.id if (institution and audience == INSTITUTION) else None,
-                    capacity=capacity, taken=0, completion_percent=int(completion_percent),
+                    capacity=capacity, taken=0, completion_percent=int(completion_percent), offer_hours=int(offer_hours),
                     description_ko=description_ko or None, description_en=description_en or None)
     db.session.add(course)
     db.session.flush()
@@ -282,13 +292,75 @@ def position_in_line(enrolment: Enrolment) -> int | None:
     return waitlist_position(Enrolment, Enrolment.course_id, enrolment)
 
 
-def _promote(course: Course, locale: str = "ko") -> list[Enrolment]:
-    promoted = promote_waitlist(Course, course.id, Enrolment, Enrolment.course_id)
+def _history(enrolment: Enrolment, what: str, at: datetime, until: datetime | None = None) -> None:
+    db.session.add(EnrolmentHistory(enrolment_id=enrolment.id, what=what, at=at, until=until))
+
+
+def enrolment_history(enrolment: Enrolment) -> list[EnrolmentHistory]:
+    return list(db.session.scalars(select(EnrolmentHistory).where(EnrolmentHistory.enrolment_id == enrolment.id)
+                                   .order_by(EnrolmentHistory.at, EnrolmentHistory.id)))
+
+
+def _promote(course: Course, locale: str = "ko", now: datetime | None = None) -> list[Enrolment]:
+    """Freed places go to the first in line: at once (``offer_hours`` 0), or as an offer they accept in time.
+
+    An offered place stays taken (held for them), so a new enrolment meanwhile joins the line."""
+    now = now or utcnow()
+    hours = course.offer_hours or 0
+    promoted = promote_waitlist(Course, course.id, Enrolment, Enrolment.course_id,
+                                promote_to=OFFERED if hours else CONFIRMED)
     for entry in promoted:
-        queue_message(template="education.promoted", person=entry.person, purpose="service", locale=locale,
-                      data={"course": course.title(locale), "url": enrolment_url(entry)},
-                      dedup_key=f"education-promoted:{entry.id}")
+        if hours:
+            entry.offer_expires_at = now + timedelta(hours=hours)
+            _history(entry, "offered", now, entry.offer_expires_at)
+            queue_message(template="education.offered", person=entry.person, purpose="service", locale=locale,
+                          data={"course": course.title(locale), "url": enrolment_url(entry),
+                                "until": to_seoul(entry.offer_expires_at).strftime("%m-%d %H:%M")},
+                          dedup_key=f"education-offered:{entry.id}:{entry.offer_expires_at:%Y%m%d%H%M}")
+        else:
+            queue_message(template="education.promoted", person=entry.person, purpose="service", locale=locale,
+                          data={"course": course.title(locale), "url": enrolment_url(entry)},
+                          dedup_key=f"education-promoted:{entry.id}")
+    db.session.flush()
     return promoted
+
+
+def accept_offer(enrolment_id: int, now: datetime | None = None) -> Enrolment:
+    """The learner takes the place offered to them, if the offer has not expired (OfferGone otherwise)."""
+    now = now or utcnow()
+    result = db.session.execute(update(Enrolment).where(
+        Enrolment.id == enrolment_id, Enrolment.status == OFFERED, Enrolment.offer_expires_at > now)
+        .values(status=CONFIRMED, offer_expires_at=None).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise OfferGone()
+    enrolment = db.session.get(Enrolment, enrolment_id, populate_existing=True)
+    _history(enrolment, "accepted", now)
+    db.session.flush()
+    return enrolment
+
+
+def expire_offers(now: datetime | None = None) -> int:
+    """Offers not accepted in time lapse and move on to the next in line; returns how many lapsed.
+
+    Each offer is taken by one conditional UPDATE, so two sweeps (or a sweep and a late accept)
+    never both act on it. The caller commits."""
+    now = now or utcnow()
+    due = db.session.scalars(select(Enrolment.id).where(Enrolment.status == OFFERED,
+                                                        Enrolment.offer_expires_at <= now)).all()
+    lapsed = 0
+    for enrolment_id in due:
+        result = db.session.execute(update(Enrolment).where(
+            Enrolment.id == enrolment_id, Enrolment.status == OFFERED, Enrolment.offer_expires_at <= now)
+            .values(status=CANCELLED, cancelled_at=now).execution_options(synchronize_session=False))
+        if result.rowcount != 1:
+            continue
+        enrolment = db.session.get(Enrolment, enrolment_id, populate_existing=True)
+        _history(enrolment, "expired", now)
+        release_seat(Course, enrolment.course_id)
+        _promote(db.session.get(Course, enrolment.course_id), now=now)
+        lapsed += 1
+    db.session.flush()
+    return lapsed
 
 
 def cancel_enrolment(enrolment_id: int, *, by_user=None, locale: str = "ko") -> tuple[Enrolment, list[Enrolment]]:
@@ -298,8 +370,9 @@ def cancel_enrolment(enrolment_id: int, *, by_user=None, locale: str = "ko") -> 
         raise WrongCourse()
     if enrolment.status == CANCELLED:
         raise AlreadyCancelled()
-    was_confirmed = enrolment.status == CONFIRMED
+    was_confirmed = enrolment.status in (CONFIRMED, OFFERED)  # an offered place is held: it frees too
     enrolment.status = CANCELLED
+    enrolment.offer_expires_at = None
     enrolment.cancelled_at = utcnow()
     db.session.flush()
     course = db.session.get(Course, enrolment.course_id)

@@ -19,7 +19,7 @@ from .certificates import (NotCompleted, VALID, certificate_for, certificate_pdf
 from .forms import EnrolForm, RosterForm, audience_choices, kind_choices
 from .models import CITIZENS, Course, Enrolment, Institution
 from .roster import MAX_ROWS, UnreadableFile, enrol_roster, rows_from_text, rows_from_upload
-from .services import (AlreadyCancelled, CourseClosed, attended_session_ids, cancel_enrolment, coordinated_institutions,
+from .services import (AlreadyCancelled, CourseClosed, OfferGone, accept_offer, enrolment_history, attended_session_ids, cancel_enrolment, coordinated_institutions,
                        courses_for_institution, enrol, enrolment_open, is_complete, may_act_for, position_in_line)
 
 PAST_SHOWN = 20  # finished courses listed under "past", newest first
@@ -96,15 +96,36 @@ def _enrolment_by_code(code: str) -> Enrolment:
     return db.session.scalar(select(Enrolment).where(Enrolment.code == text)) or abort(404)
 
 
+def history_label(what: str) -> str:
+    return {"offered": _("A place was offered"), "accepted": _("The offer was accepted"),
+            "expired": _("The offer expired and went to the next in line")}.get(what, what)
+
+
 @bp.get("/education/e/<code>")
 def enrolment(code: str):
-    """The learner's page: status, place in line, sessions, the attendance QR and the certificate."""
+    """The learner's page: status, place in line, an offered place to accept, sessions, the QR and certificate."""
     enrolment = _enrolment_by_code(code)
     course = enrolment.course
     attended = attended_session_ids(enrolment)
     return render_template("education/enrolment.html", enrolment=enrolment, course=course, attended=attended,
                            position=position_in_line(enrolment), complete=is_complete(enrolment),
-                           certificate=certificate_for(enrolment))
+                           certificate=certificate_for(enrolment), history=enrolment_history(enrolment),
+                           history_label=history_label)
+
+
+@bp.post("/education/e/<code>/accept")
+def accept(code: str):
+    """The learner accepts the place offered to them (in time)."""
+    enrolment = _enrolment_by_code(code)
+    try:
+        accept_offer(enrolment.id)
+    except OfferGone:
+        db.session.rollback()
+        flash(_("This offer is no longer open: it expired or was already answered."), "error")
+    else:
+        db.session.commit()
+        flash(_("Your place is confirmed."), "success")
+    return redirect(url_for(".enrolment", code=enrolment.code))
 
 
 @bp.route("/education/e/<code>/cancel", methods=["GET", "POST"])

@@ -77,7 +77,7 @@ def test_counts_download_as_xlsx(app, client, login_as, make_course):
 
 
 def test_staff_add_places_and_the_waiting_list_moves_up(app, client, login_as, make_course, make_person):
-    course = make_course(capacity=1)
+    course = make_course(capacity=1, offer_hours=0)
     _holder, waiting = enrol(course, make_person())[0], enrol(course, make_person())[0]
     db.session.commit()
     login_as("staff")
@@ -88,7 +88,7 @@ def test_staff_add_places_and_the_waiting_list_moves_up(app, client, login_as, m
 
 
 def test_places_cannot_drop_below_the_people_who_have_one(app, client, login_as, make_course, make_person):
-    course = make_course(capacity=2)
+    course = make_course(capacity=2, offer_hours=0)
     enrol(course, make_person()), enrol(course, make_person())
     db.session.commit()
     login_as("staff")
