@@ -26,15 +26,40 @@ def seed():
 
 
 @seed.command("plan")
-@click.option("--year", default=2025, show_default=True)
+@click.option("--year", type=int, default=None, help="the plan file's year (default: the latest plan file)")
 @with_appcontext
-def seed_plan(year: int):
+def seed_plan(year: int | None):
     """Load the year's plan (programmes, targets, budget). Safe to run again."""
-    from .plan.loader import load_plan, read_plan
+    from .plan.loader import latest_plan_file_year, load_plan, read_plan
 
+    year = year or latest_plan_file_year()
     report = load_plan(read_plan(year))
     db.session.commit()
     click.echo(f"plan {year}: {report.added} added, {report.updated} updated, {report.unchanged} unchanged")
+
+
+@click.group("plan")
+def plan_group():
+    """The plan of each year."""
+
+
+@plan_group.command("new")
+@click.argument("year", type=int)
+@click.option("--from", "from_year", type=int, required=True, help="the year to copy programmes and targets from")
+@with_appcontext
+def plan_new(year: int, from_year: int):
+    """Start YEAR's plan as a draft copied from another year (budget lines start empty)."""
+    from .plan.years import NoPlan, PlanExists, copy_plan
+
+    try:
+        copied = copy_plan(year, from_year)
+    except PlanExists:
+        raise click.ClickException(f"{year} already has a plan") from None
+    except NoPlan:
+        raise click.ClickException(f"{from_year} has no plan to copy") from None
+    db.session.commit()
+    click.echo(f"plan {year} (draft, from {from_year}): {copied.programmes} programmes, {copied.targets} targets, "
+               f"{copied.actuals} last-year figures from {from_year}'s results; budget lines empty")
 
 
 DEMO_USERS = [
@@ -140,3 +165,4 @@ def users_revoke_tokens(email):
 def register(app) -> None:
     app.cli.add_command(seed)
     app.cli.add_command(users)
+    app.cli.add_command(plan_group)

@@ -59,6 +59,10 @@ class Config:
         # How long a process trusts an event it has read for the registration API (its window,
         # its ticket types; seats are always counted in the database).
         self.OPS_EVENT_CACHE_SECONDS = float(env.get("OPS_EVENT_CACHE_SECONDS", "5"))
+        # Attendance at a course session (QR or roll call) is taken from this many minutes before it starts
+        # until this many minutes after it ends.
+        self.OPS_ATTENDANCE_OPENS_BEFORE = int(env.get("OPS_ATTENDANCE_OPENS_BEFORE", "30"))
+        self.OPS_ATTENDANCE_CLOSES_AFTER = int(env.get("OPS_ATTENDANCE_CLOSES_AFTER", "120"))
         self.MAX_CONTENT_LENGTH = int(env.get("OPS_MAX_UPLOAD_BYTES", str(16 * 1024 * 1024)))
         # A metric-moving action asks for a KPI roll-up at most this often (seconds, per process).
         self.OPS_KPI_ROLLUP_EVERY = int(env.get("OPS_KPI_ROLLUP_EVERY", "300"))

@@ -9,6 +9,8 @@ from celery.schedules import crontab
 BEAT_SCHEDULE = {
     "reminder-sources": {"task": "ops.notify.reminder_sources", "schedule": 300.0},
     "outbox-sweep": {"task": "ops.notify.dispatch", "schedule": 60.0},
+    # A course's waiting-list offer that was not accepted in time moves on to the next in line.
+    "education-expire-offers": {"task": "ops.education.expire_offers", "schedule": 60.0},
     # Hourly keeps today's snapshot fresh; just after midnight the finished day is closed.
     "kpi-rollup-hourly": {"task": "ops.kpi.rollup", "schedule": crontab(minute=5)},
     "kpi-rollup-close-day": {"task": "ops.kpi.rollup", "schedule": crontab(hour=0, minute=10),

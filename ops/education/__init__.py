@@ -9,7 +9,7 @@ def init_app(app) -> None:
     from ..core.demo import register_seeder
     from ..core.nav import Tile, register_tile
     from ..extensions import csrf
-    from . import api, attendance, kpi, manage, models, reminders, views  # noqa: F401 (scan handler, metrics, texts)
+    from . import api, attendance, kpi, manage, models, reminders, tasks, views  # noqa: F401 (scan handler, metrics, texts, task)
     from .demo import seed_demo
 
     # views.py holds the public and coordinator routes, manage.py the staff routes, on one blueprint.

@@ -10,7 +10,8 @@ from ..core.api import api_error
 from ..extensions import db
 from ..people.phone import InvalidPhone, normalise_phone
 from .models import Course, Enrolment, Institution
-from .services import (AlreadyCancelled, CourseClosed, NotForThisInstitution, cancel_enrolment, enrol_person,
+from .services import (AlreadyCancelled, CourseClosed, LateReasonNeeded, NotForThisInstitution, cancel_enrolment,
+                       enrol_person,
                        enrolment_url, position_in_line)
 
 bp = Blueprint("education_api", __name__, url_prefix="/api/v1/education")
@@ -50,12 +51,19 @@ def create_enrolment(course_id: int):
     course = db.session.get(Course, course_id)
     if course is None:
         return api_error(404, "not_found")
-    errors, name, phone, institution = _errors(request.get_json(silent=True) or {})
+    body = request.get_json(silent=True) or {}
+    errors, name, phone, institution = _errors(body)
     if errors:
         return jsonify(errors=errors), 422
     try:
+        late_reason = body.get("late_reason")
         enrolment, created = enrol_person(course, name=name, phone=phone, institution=institution, source="staff",
-                                          by_user=current_user._get_current_object())
+                                          by_user=current_user._get_current_object(),
+                                          late_reason=late_reason if isinstance(late_reason, str) else None)
+    except LateReasonNeeded:
+        db.session.rollback()
+        return jsonify(errors={"late_reason": _("Enrolment has closed: please give the reason for adding "
+                                                "this person late.")}), 422
     except CourseClosed:
         db.session.rollback()
         return api_error(409, "closed")

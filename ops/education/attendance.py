@@ -12,7 +12,7 @@ from ..passes.checkin import AlreadyCheckedIn
 from ..passes.codes import SignedCode
 from ..passes.scan import ScanOutcome, scan_handler
 from .models import CANCELLED, CONFIRMED, Enrolment
-from .services import record_attendance, session_for_scan
+from .services import NotAttendanceTime, record_attendance, session_for_scan
 
 
 @scan_handler("A", autocommit=True)
@@ -38,6 +38,10 @@ def admit_attendee(code: SignedCode, *, gate: str | None = None, by_user=None,
     label = f"{course.title(locale)} · {to_seoul(session.starts_at):%m-%d %H:%M}"
     try:
         record_attendance(enrolment, session, by_user=by_user, gate=gate)
+    except NotAttendanceTime as exc:
+        return ScanOutcome("not_now", 422, name=name, label=label,
+                           detail=_("Attendance for this session is taken from %(opens)s to %(closes)s.",
+                                    **exc.hours()))
     except AlreadyCheckedIn as exc:
         return ScanOutcome("already_checked_in", 409, name=name, label=label,
                            detail=_("Already marked present at this session."),

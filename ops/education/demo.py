@@ -1,4 +1,5 @@
-"""Demo data: the 2025 courses with enrolments, some attendance and completions (idempotent)."""
+"""Demo data: the 2025 courses with enrolments, attendance and completions as history, and courses open
+for enrolment relative to the day it runs (idempotent)."""
 from __future__ import annotations
 
 import random
@@ -51,7 +52,8 @@ def _sessions(course, days: list[date], start: time, end: time, teacher: str, te
 
 def _fill(course, people: _People, count: int, rng: random.Random, *, institutions=(), by_user=None,
           attend: float = 0.85):
-    """Enrol ``count`` people, back-date them before the first session, and mark past attendance."""
+    """Enrol ``count`` people two weeks before the first session (or now, if that is sooner), and mark
+    attendance at sessions already over: nothing is recorded before it happens."""
     first = course.sessions[0].starts_at
     now = utcnow()
     for index in range(count):
@@ -59,10 +61,10 @@ def _fill(course, people: _People, count: int, rng: random.Random, *, institutio
         name, phone = people.next()
         person = find_or_create_person(name, phone, birth_year=rng.randint(1962, 1999) if institution else
                                        rng.randint(1945, 2000))
+        enrolled_at = min(first - timedelta(days=14, minutes=count - index), now)
         enrolment, _created = enrol(course, person, institution=institution,
-                                    source="coordinator" if institution else "web", by_user=by_user)
+                                    source="coordinator" if institution else "web", by_user=by_user, now=enrolled_at)
         record_consent(person, COLLECTION, True, source="coordinator" if institution else "web", recorded_by=by_user)
-        enrolment.created_at = first - timedelta(days=14, minutes=count - index)
         if enrolment.status != CONFIRMED:
             continue
         for session in course.sessions:
@@ -134,13 +136,23 @@ def seed_demo(context: dict) -> list[str]:
     db.session.refresh(course)
     _fill(course, people, 6, rng)
 
+    # A three-week course starting in a fortnight, nearly full, so a newcomer sees places and a waiting list.
+    later = seoul_today() + timedelta(days=14)
+    course = create_course(title_ko="어르신 디지털 배움터: 키오스크와 모바일 민원",
+                           title_en="Digital class for seniors: kiosks and mobile civil services",
+                           kind=SMART_CITY_CENTER, audience=CITIZENS, year=later.year, capacity=12)
+    _sessions(course, [later + timedelta(weeks=w) for w in range(3)], time(14), time(16), "박강사",
+              teacher_user=teacher_user)
+    db.session.refresh(course)
+    _fill(course, people, 10, rng)
+
     issued = 0
     first_cohort = db.session.scalar(select(Course).where(Course.title_ko == MARKER))
     for enrolment in db.session.scalars(select(Enrolment).where(Enrolment.course_id == first_cohort.id,
                                                                 Enrolment.status == CONFIRMED)):
         if is_complete(enrolment):
-            issue_certificate(enrolment).issued_at = first_cohort.sessions[-1].ends_at + timedelta(days=3)
+            issue_certificate(enrolment, now=first_cohort.sessions[-1].ends_at + timedelta(days=3))
             issued += 1
     db.session.flush()
-    return [f"education: {len(INSTITUTIONS)} institutions, courses for 2025 with {people.n} learners, "
+    return [f"education: {len(INSTITUTIONS)} institutions, 2025 courses and open ones with {people.n} learners, "
             f"{issued} certificates; coordinator of 서울교통공사: citizen@demo.ops"]

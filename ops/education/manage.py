@@ -17,12 +17,12 @@ from ..extensions import db
 from ..kpi.services import request_rollup
 from .certificates import NotCompleted, issue_certificate, revoke_certificate
 from .forms import CoordinatorForm, CourseForm, CourseSettingsForm, InstitutionForm, RevokeForm, SessionForm
-from .models import CONFIRMED, Certificate, Course, CourseSession, Enrolment, Institution
+from .models import CONFIRMED, Certificate, Course, CourseSession, Enrolment, EnrolmentHistory, Institution
 from .reports import course_counts, export_xlsx, institution_counts, month_counts
-from .services import (AlreadyCancelled, InvalidCourse, add_coordinator, add_session, attended_counts,
+from .services import (AlreadyCancelled, InvalidCourse, NotAttendanceTime, add_coordinator, add_session, attended_counts,
                        cancel_enrolment, create_course, create_institution, meets_rule, present_ids, roll_call,
                        session_count, set_capacity)
-from .views import bp, locale, pdf_response
+from .views import bp, history_label, locale, pdf_response
 
 TEACHERS = (*STAFF, Role.INSTRUCTOR)
 
@@ -91,7 +91,13 @@ def manage_course(course_id: int):
     certificates = {c.enrolment_id: c for c in db.session.scalars(select(Certificate).where(
         Certificate.enrolment_id.in_([e.id for e in enrolments])))} if enrolments else {}
     status = 422 if request.method == "POST" else 200
+    history: dict = {}
+    for row in db.session.scalars(select(EnrolmentHistory).where(
+            EnrolmentHistory.enrolment_id.in_([e.id for e in enrolments])).order_by(EnrolmentHistory.at)) \
+            if enrolments else ():
+        history.setdefault(row.enrolment_id, []).append(row)
     return render_template("education/manage_course.html", course=course, form=form, enrolments=enrolments,
+                           history=history, history_label=history_label,
                            counts=counts, sessions=sessions, certificates=certificates, meets_rule=meets_rule,
                            revoke_form=RevokeForm(),
                            settings_form=CourseSettingsForm(prefix="settings", capacity=course.capacity,
@@ -171,7 +177,13 @@ def roll_call_page(session_id: int):
         abort(403)
     if request.method == "POST":
         present = {int(v) for v in request.form.getlist("present") if v.isdigit()}
-        marked, unmarked = roll_call(session, present, by_user=current_user)
+        try:
+            marked, unmarked = roll_call(session, present, by_user=current_user)
+        except NotAttendanceTime as exc:
+            db.session.rollback()
+            flash(_("Attendance for this session is taken from %(opens)s to %(closes)s.",
+                    **exc.hours()), "error")
+            return redirect(url_for(".roll_call_page", session_id=session.id))
         db.session.commit()
         request_rollup()
         flash(_("Saved: %(marked)s marked present, %(unmarked)s unmarked.", marked=marked, unmarked=unmarked),

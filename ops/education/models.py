@@ -31,6 +31,8 @@ INSTITUTION_KINDS = ("city_office", "district_office", "public_corporation", "pu
 CONFIRMED = "confirmed"
 WAITLISTED = "waitlisted"
 CANCELLED = "cancelled"
+OFFERED = "offered"  # first in line when a place freed: the place is held for them until the offer expires
+DEFAULT_OFFER_HOURS = 24
 
 
 class Institution(db.Model):
@@ -79,6 +81,10 @@ class Course(db.Model):
     taken: Mapped[int] = mapped_column(default=0)
     completion_percent: Mapped[int] = mapped_column(default=80)
     open: Mapped[bool] = mapped_column(default=True)
+    # When enrolment closes (UTC); none: when the first session starts (see services.enrolment_closes_at).
+    enrol_closes_at: Mapped[datetime | None]
+    # How long a freed place is held for the first in line to accept; 0 gives it to them at once.
+    offer_hours: Mapped[int] = mapped_column(default=DEFAULT_OFFER_HOURS, server_default=str(DEFAULT_OFFER_HOURS))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     institution = relationship(Institution)
@@ -146,6 +152,9 @@ class Enrolment(db.Model):
     code: Mapped[str] = mapped_column(String(80), unique=True)
     source: Mapped[str] = mapped_column(String(20), default="web")  # web | coordinator | staff
     enrolled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Why staff added someone after enrolment closed (``enrolled_by_id`` says who).
+    late_reason: Mapped[str | None] = mapped_column(String(300))
+    offer_expires_at: Mapped[datetime | None] = mapped_column(index=True)  # while the status is "offered"
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     cancelled_at: Mapped[datetime | None]
 
@@ -168,3 +177,15 @@ class Certificate(db.Model):
     revoke_reason: Mapped[str | None] = mapped_column(String(200))
 
     enrolment = relationship(Enrolment)
+
+
+class EnrolmentHistory(db.Model):
+    """What happened to an enrolment's offer of a freed place: offered, accepted, expired."""
+
+    __tablename__ = "education_enrolment_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("education_enrolments.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime]
+    what: Mapped[str] = mapped_column(String(20))
+    until: Mapped[datetime | None]  # an offer's expiry

@@ -24,6 +24,10 @@ message_template("education.waitlisted",
 message_template("education.promoted",
                  ko="[서울디지털재단] 기다리시던 {course} 자리가 확정되었습니다. 출석 QR과 일정: {url}",
                  en="[Seoul Digital Foundation] A place in {course} is now yours. Attendance QR and dates: {url}")
+message_template("education.offered",
+                 ko="[서울디지털재단] {course}에 자리가 났습니다. {until}까지 수락하시면 자리가 확정됩니다: {url}",
+                 en="[Seoul Digital Foundation] A place in {course} is free for you. Accept it by {until} "
+                    "to keep it: {url}")
 message_template("education.cancelled",
                  ko="[서울디지털재단] {course} 수강 신청이 취소되었습니다.",
                  en="[Seoul Digital Foundation] Your enrolment in {course} is cancelled.")

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..core.errors import AlreadyCancelled, DomainError, InvalidInput
@@ -20,8 +20,9 @@ from ..passes.capacity import promote_waitlist, release_seat, take_seat, waitlis
 from ..passes.checkin import AlreadyCheckedIn, live_checkin, perform_checkin, undo_checkin
 from ..passes.codes import sign_code
 from ..passes.models import CheckIn
-from .models import (AUDIENCES, CANCELLED, CITY_STAFF, CONFIRMED, INSTITUTION, INSTITUTION_KINDS, KINDS,
-                     WAITLISTED, Course, CourseSession, Enrolment, Institution, InstitutionCoordinator)
+from .models import (AUDIENCES, CANCELLED, CITY_STAFF, CONFIRMED, INSTITUTION, INSTITUTION_KINDS, KINDS, OFFERED,
+                     WAITLISTED, DEFAULT_OFFER_HOURS, Course, CourseSession, Enrolment, EnrolmentHistory, Institution,
+                     InstitutionCoordinator)
 
 ATTENDANCE = "attendance"
 
@@ -37,6 +38,37 @@ CHECK_FIELD = _l("Please check this field.")
 
 class CourseClosed(DomainError):
     code = "closed"
+
+
+class EnrolmentClosed(CourseClosed):
+    """Enrolment closed when the first session started (or at the time staff set); staff can still
+    add someone late with a reason (``late_reason``)."""
+
+    code = "enrolment_closed"
+
+
+class LateReasonNeeded(EnrolmentClosed):
+    code = "late_reason_needed"
+
+
+class OfferGone(DomainError):
+    """The offer of a place expired (it went to the next in line) or was already answered."""
+
+    code = "offer_gone"
+
+
+class NotAttendanceTime(DomainError):
+    """Attendance is taken only from shortly before a session starts until a while after it ends."""
+
+    code = "not_attendance_time"
+
+    def __init__(self, opens: datetime, closes: datetime):
+        super().__init__(self.code)
+        self.opens, self.closes = opens, closes
+
+    def hours(self) -> dict:
+        """The window in Seoul time, for the message."""
+        return {"opens": to_seoul(self.opens).strftime("%m-%d %H:%M"), "closes": to_seoul(self.closes).strftime("%H:%M")}
 
 
 class NotForThisInstitution(DomainError):
@@ -99,12 +131,13 @@ def may_act_for(user, institution: Institution) -> bool:
         InstitutionCoordinator.user_id == user.id)) is not None
 
 
-def courses_for_institution(institution: Institution) -> list[Course]:
-    """Open courses an institution may enrol its people in: city-staff courses and its own."""
-    return db.session.scalars(select(Course).where(
+def courses_for_institution(institution: Institution, now: datetime | None = None) -> list[Course]:
+    """Courses an institution may still enrol its people in: city-staff courses and its own, open now."""
+    courses = db.session.scalars(select(Course).where(
         Course.open.is_(True),
         (Course.audience == CITY_STAFF) | ((Course.audience == INSTITUTION) & (Course.institution_id == institution.id)))
         .order_by(Course.year.desc(), Course.id)).all()
+    return [course for course in courses if enrolment_open(course, now)]
 
 
 # --- Courses and sessions ---------------------------------------------------------------------
@@ -112,8 +145,9 @@ def courses_for_institution(institution: Institution) -> list[Course]:
 def create_course(*, title_ko: str, title_en: str, kind: str, audience: str, year: int | None = None,
                   institution: Institution | None = None, capacity: int | None = None,
                   completion_percent: int = 80, description_ko: str | None = None,
-                  description_en: str | None = None) -> Course:
-    """A new course; an institution's course names the institution."""
+                  description_en: str | None = None, offer_hours: int = DEFAULT_OFFER_HOURS) -> Course:
+    """A new course; an institution's course names the institution. A freed place is offered to the first
+    in line for ``offer_hours`` (0: given at once)."""
     if not (title_ko or "").strip():
         raise InvalidCourse({"title_ko": CHECK_FIELD})
     if kind not in KINDS:
@@ -126,10 +160,12 @@ def create_course(*, title_ko: str, title_en: str, kind: str, audience: str, yea
         raise InvalidCourse({"capacity": _l("The room must hold all of the course's places.")})
     if not 1 <= int(completion_percent) <= 100:
         raise InvalidCourse({"completion_percent": CHECK_FIELD})
+    if not 0 <= int(offer_hours) <= 24 * 14:
+        raise InvalidCourse({"offer_hours": CHECK_FIELD})
     course = Course(title_ko=title_ko.strip(), title_en=(title_en or title_ko).strip(), kind=kind,
                     audience=audience, year=year or to_seoul(utcnow()).year,
                     institution_id=institution.id if (institution and audience == INSTITUTION) else None,
-                    capacity=capacity, taken=0, completion_percent=int(completion_percent),
+                    capacity=capacity, taken=0, completion_percent=int(completion_percent), offer_hours=int(offer_hours),
                     description_ko=description_ko or None, description_en=description_en or None)
     db.session.add(course)
     db.session.flush()
@@ -181,24 +217,49 @@ def live_enrolment(course_id: int, person_id: int) -> Enrolment | None:
         Enrolment.course_id == course_id, Enrolment.person_id == person_id, Enrolment.status != CANCELLED))
 
 
+def enrolment_closes_at(course: Course) -> datetime | None:
+    """When enrolment closes (UTC): the time staff set, else when the first session starts."""
+    if course.enrol_closes_at is not None:
+        return course.enrol_closes_at
+    return db.session.scalar(select(func.min(CourseSession.starts_at)).where(CourseSession.course_id == course.id))
+
+
+def enrolment_open(course: Course, now: datetime | None = None) -> bool:
+    closes = enrolment_closes_at(course)
+    return course.open and (closes is None or (now or utcnow()) < closes)
+
+
 def enrol(course: Course, person, *, institution: Institution | None = None, source: str = "web",
-          by_user=None, locale: str = "ko") -> tuple[Enrolment, bool]:
+          by_user=None, locale: str = "ko", late_reason: str | None = None,
+          now: datetime | None = None) -> tuple[Enrolment, bool]:
     """Give the person a place, or a place in line; the same person twice gets their enrolment back.
 
     Returns (enrolment, created). The seat is taken by one conditional UPDATE, so
-    concurrent enrolments never exceed the capacity; the caller commits.
+    concurrent enrolments never exceed the capacity; the caller commits. After enrolment
+    closes (``enrolment_closes_at``) only staff can add someone, giving ``late_reason``,
+    which is kept on the enrolment with who added them.
     """
+    now = now or utcnow()
     existing = live_enrolment(course.id, person.id)
     if existing is not None:
         return existing, False
     if not course.open:
         raise CourseClosed()
+    late_reason = " ".join((late_reason or "").split())[:300] or None
+    if not enrolment_open(course, now):
+        if source != "staff" or by_user is None or not by_user.has_role("staff", "manager"):
+            raise EnrolmentClosed()
+        if late_reason is None:
+            raise LateReasonNeeded()
+    else:
+        late_reason = None
     if course.audience == INSTITUTION and (institution is None or institution.id != course.institution_id):
         raise NotForThisInstitution()
     seated = take_seat(Course, course.id)
     enrolment = Enrolment(course_id=course.id, person_id=person.id, institution_id=getattr(institution, "id", None),
                           status=CONFIRMED if seated else WAITLISTED, code=sign_code("A", course.scope).text,
-                          source=source, enrolled_by_id=getattr(by_user, "id", None), created_at=utcnow())
+                          source=source, enrolled_by_id=getattr(by_user, "id", None), late_reason=late_reason,
+                          created_at=now)
     try:
         with db.session.begin_nested():
             db.session.add(enrolment)
@@ -227,13 +288,75 @@ def position_in_line(enrolment: Enrolment) -> int | None:
     return waitlist_position(Enrolment, Enrolment.course_id, enrolment)
 
 
-def _promote(course: Course, locale: str = "ko") -> list[Enrolment]:
-    promoted = promote_waitlist(Course, course.id, Enrolment, Enrolment.course_id)
+def _history(enrolment: Enrolment, what: str, at: datetime, until: datetime | None = None) -> None:
+    db.session.add(EnrolmentHistory(enrolment_id=enrolment.id, what=what, at=at, until=until))
+
+
+def enrolment_history(enrolment: Enrolment) -> list[EnrolmentHistory]:
+    return list(db.session.scalars(select(EnrolmentHistory).where(EnrolmentHistory.enrolment_id == enrolment.id)
+                                   .order_by(EnrolmentHistory.at, EnrolmentHistory.id)))
+
+
+def _promote(course: Course, locale: str = "ko", now: datetime | None = None) -> list[Enrolment]:
+    """Freed places go to the first in line: at once (``offer_hours`` 0), or as an offer they accept in time.
+
+    An offered place stays taken (held for them), so a new enrolment meanwhile joins the line."""
+    now = now or utcnow()
+    hours = course.offer_hours or 0
+    promoted = promote_waitlist(Course, course.id, Enrolment, Enrolment.course_id,
+                                promote_to=OFFERED if hours else CONFIRMED)
     for entry in promoted:
-        queue_message(template="education.promoted", person=entry.person, purpose="service", locale=locale,
-                      data={"course": course.title(locale), "url": enrolment_url(entry)},
-                      dedup_key=f"education-promoted:{entry.id}")
+        if hours:
+            entry.offer_expires_at = now + timedelta(hours=hours)
+            _history(entry, "offered", now, entry.offer_expires_at)
+            queue_message(template="education.offered", person=entry.person, purpose="service", locale=locale,
+                          data={"course": course.title(locale), "url": enrolment_url(entry),
+                                "until": to_seoul(entry.offer_expires_at).strftime("%m-%d %H:%M")},
+                          dedup_key=f"education-offered:{entry.id}:{entry.offer_expires_at:%Y%m%d%H%M}")
+        else:
+            queue_message(template="education.promoted", person=entry.person, purpose="service", locale=locale,
+                          data={"course": course.title(locale), "url": enrolment_url(entry)},
+                          dedup_key=f"education-promoted:{entry.id}")
+    db.session.flush()
     return promoted
+
+
+def accept_offer(enrolment_id: int, now: datetime | None = None) -> Enrolment:
+    """The learner takes the place offered to them, if the offer has not expired (OfferGone otherwise)."""
+    now = now or utcnow()
+    result = db.session.execute(update(Enrolment).where(
+        Enrolment.id == enrolment_id, Enrolment.status == OFFERED, Enrolment.offer_expires_at > now)
+        .values(status=CONFIRMED, offer_expires_at=None).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise OfferGone()
+    enrolment = db.session.get(Enrolment, enrolment_id, populate_existing=True)
+    _history(enrolment, "accepted", now)
+    db.session.flush()
+    return enrolment
+
+
+def expire_offers(now: datetime | None = None) -> int:
+    """Offers not accepted in time lapse and move on to the next in line; returns how many lapsed.
+
+    Each offer is taken by one conditional UPDATE, so two sweeps (or a sweep and a late accept)
+    never both act on it. The caller commits."""
+    now = now or utcnow()
+    due = db.session.scalars(select(Enrolment.id).where(Enrolment.status == OFFERED,
+                                                        Enrolment.offer_expires_at <= now)).all()
+    lapsed = 0
+    for enrolment_id in due:
+        result = db.session.execute(update(Enrolment).where(
+            Enrolment.id == enrolment_id, Enrolment.status == OFFERED, Enrolment.offer_expires_at <= now)
+            .values(status=CANCELLED, cancelled_at=now).execution_options(synchronize_session=False))
+        if result.rowcount != 1:
+            continue
+        enrolment = db.session.get(Enrolment, enrolment_id, populate_existing=True)
+        _history(enrolment, "expired", now)
+        release_seat(Course, enrolment.course_id)
+        _promote(db.session.get(Course, enrolment.course_id), now=now)
+        lapsed += 1
+    db.session.flush()
+    return lapsed
 
 
 def cancel_enrolment(enrolment_id: int, *, by_user=None, locale: str = "ko") -> tuple[Enrolment, list[Enrolment]]:
@@ -243,8 +366,9 @@ def cancel_enrolment(enrolment_id: int, *, by_user=None, locale: str = "ko") -> 
         raise WrongCourse()
     if enrolment.status == CANCELLED:
         raise AlreadyCancelled()
-    was_confirmed = enrolment.status == CONFIRMED
+    was_confirmed = enrolment.status in (CONFIRMED, OFFERED)  # an offered place is held: it frees too
     enrolment.status = CANCELLED
+    enrolment.offer_expires_at = None
     enrolment.cancelled_at = utcnow()
     db.session.flush()
     course = db.session.get(Course, enrolment.course_id)
@@ -280,17 +404,36 @@ def session_for_scan(course: Course, occasion: str | None, now: datetime | None 
     return min(todays, key=lambda s: abs((s.starts_at - now).total_seconds()))
 
 
+def attendance_window(session: CourseSession) -> tuple[datetime, datetime]:
+    """From when until when (UTC) attendance at a session is taken (OPS_ATTENDANCE_OPENS_BEFORE/CLOSES_AFTER)."""
+    config = current_app.config
+    return (session.starts_at - timedelta(minutes=config.get("OPS_ATTENDANCE_OPENS_BEFORE", 30)),
+            session.ends_at + timedelta(minutes=config.get("OPS_ATTENDANCE_CLOSES_AFTER", 120)))
+
+
+def check_attendance_time(session: CourseSession, now: datetime | None = None) -> None:
+    """NotAttendanceTime unless ``now`` is inside the session's attendance window."""
+    opens, closes = attendance_window(session)
+    if not opens <= (now or utcnow()) <= closes:
+        raise NotAttendanceTime(opens, closes)
+
+
 def record_attendance(enrolment: Enrolment, session: CourseSession, *, by_user=None, gate: str | None = None,
-                      method: str = "scan") -> CheckIn:
-    """Mark one confirmed enrolment present at one session; AlreadyCheckedIn when it already is."""
+                      method: str = "scan", now: datetime | None = None) -> CheckIn:
+    """Mark one confirmed enrolment present at one session; AlreadyCheckedIn when it already is,
+    NotAttendanceTime outside the session's attendance window."""
     if session.course_id != enrolment.course_id:
         raise WrongCourse()
     if enrolment.status == CANCELLED:
         raise AlreadyCancelled()
     if enrolment.status != CONFIRMED:
         raise NotConfirmed()
-    return perform_checkin(kind=ATTENDANCE, subject_id=enrolment.id, scope_id=enrolment.course_id,
-                           occasion=str(session.id), gate=gate, by_user=by_user, method=method)
+    check_attendance_time(session, now)
+    checkin = perform_checkin(kind=ATTENDANCE, subject_id=enrolment.id, scope_id=enrolment.course_id,
+                              occasion=str(session.id), gate=gate, by_user=by_user, method=method)
+    if now is not None:  # recorded as of the time given (a paper roll entered later, a test's clock)
+        checkin.at = now
+    return checkin
 
 
 def present_ids(session: CourseSession) -> set[int]:
@@ -304,8 +447,12 @@ def attended_session_ids(enrolment: Enrolment) -> set[int]:
         CheckIn.kind == ATTENDANCE, CheckIn.subject_id == enrolment.id, CheckIn.undone_at.is_(None)))}
 
 
-def roll_call(session: CourseSession, present: set[int], *, by_user=None) -> tuple[int, int]:
-    """The teacher's checklist: tick who is here, untick a mistake. Returns (marked, unmarked)."""
+def roll_call(session: CourseSession, present: set[int], *, by_user=None,
+              now: datetime | None = None) -> tuple[int, int]:
+    """The teacher's checklist: tick who is here, untick a mistake. Returns (marked, unmarked).
+
+    Only inside the session's attendance window (NotAttendanceTime otherwise)."""
+    check_attendance_time(session, now)
     confirmed = set(db.session.scalars(select(Enrolment.id).where(
         Enrolment.course_id == session.course_id, Enrolment.status == CONFIRMED)))
     present = set(present) & confirmed
@@ -343,8 +490,15 @@ def meets_rule(course: Course, attended: int, sessions: int) -> bool:
     return sessions > 0 and attended * 100 >= course.completion_percent * sessions
 
 
-def is_complete(enrolment: Enrolment) -> bool:
-    if enrolment.status != CONFIRMED:
+def course_ended(course_id: int, now: datetime | None = None) -> bool:
+    """Whether the course's last session has ended (a course without sessions has not)."""
+    last = db.session.scalar(select(func.max(CourseSession.ends_at)).where(CourseSession.course_id == course_id))
+    return last is not None and last <= (now or utcnow())
+
+
+def is_complete(enrolment: Enrolment, now: datetime | None = None) -> bool:
+    """Completed: confirmed, the course's last session has ended, and the completion rule is met."""
+    if enrolment.status != CONFIRMED or not course_ended(enrolment.course_id, now):
         return False
     attended = attended_counts(enrolment.course_id).get(enrolment.id, 0)
     return meets_rule(enrolment.course, attended, session_count(enrolment.course_id))
@@ -358,7 +512,7 @@ def seoul_day_bounds(day: date) -> tuple[datetime, datetime]:
 def enrol_person(course: Course, *, name: str, phone: str, birth_year: int | None = None,
                  district: str | None = None, institution: Institution | None = None,
                  sms_consent: bool | None = None, source: str = "web", by_user=None,
-                 locale: str = "ko") -> tuple[Enrolment, bool]:
+                 locale: str = "ko", late_reason: str | None = None) -> tuple[Enrolment, bool]:
     """Enrol a person from their details, recording the consent they gave (as bus and eodina do).
 
     The collection consent is recorded with a new enrolment (the caller checked it was given);
@@ -368,7 +522,7 @@ def enrol_person(course: Course, *, name: str, phone: str, birth_year: int | Non
 
     person = find_or_create_person(name, phone, birth_year=birth_year, district=district)
     enrolment, created = enrol(course, person, institution=institution, source=source, by_user=by_user,
-                               locale=locale)
+                               locale=locale, late_reason=late_reason)
     if created:
         by = {"source": "staff", "recorded_by": by_user} if source == "staff" else {}
         record_consent(person, COLLECTION, True, **by)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..accounts.roles import ROLES, role_required
+from ..core.timeutil import utcnow
 from ..extensions import db
 from ..people.consent import NOTICES
 from ..passes.codes import InvalidCode, verify_code
@@ -17,8 +18,11 @@ from .certificates import (NotCompleted, VALID, certificate_for, certificate_pdf
 from .forms import EnrolForm, RosterForm, audience_choices, kind_choices
 from .models import CITIZENS, Course, Enrolment, Institution
 from .roster import MAX_ROWS, UnreadableFile, enrol_roster, rows_from_text, rows_from_upload
-from .services import (AlreadyCancelled, CourseClosed, attended_session_ids, cancel_enrolment, coordinated_institutions,
-                       courses_for_institution, enrol_person, is_complete, may_act_for, position_in_line)
+from .services import (AlreadyCancelled, CourseClosed, OfferGone, accept_offer, attended_session_ids, cancel_enrolment,
+                       coordinated_institutions, courses_for_institution, enrol_person, enrolment_history,
+                       enrolment_open, is_complete, may_act_for, position_in_line)
+
+PAST_SHOWN = 20  # finished courses listed under "past", newest first
 
 bp = Blueprint("education", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/education")
@@ -45,11 +49,16 @@ def reason_label(row) -> str:
 
 @bp.get("/education")
 def courses():
-    """Open courses for citizens, newest first; coordinators also see their institutions."""
+    """Citizens' courses they can still join (soonest first), then the finished ones under "past";
+    coordinators also see their institutions."""
+    now = utcnow()
     listed = db.session.scalars(select(Course).options(selectinload(Course.sessions))
-                                .where(Course.audience == CITIZENS, Course.open.is_(True))
-                                .order_by(Course.year.desc(), Course.id.desc())).all()
-    return render_template("education/courses.html", courses=listed,
+                                .where(Course.audience == CITIZENS)).all()
+    joinable = sorted((c for c in listed if c.sessions and enrolment_open(c, now)),
+                      key=lambda c: (c.sessions[0].starts_at, c.id))
+    past = sorted((c for c in listed if c.sessions and c.sessions[-1].ends_at <= now),
+                  key=lambda c: (c.sessions[-1].ends_at, c.id), reverse=True)[:PAST_SHOWN]
+    return render_template("education/courses.html", courses=joinable, past=past,
                            institutions=coordinated_institutions(current_user))
 
 
@@ -72,7 +81,8 @@ def course(course_id: int):
             flash(_("You were already enrolled: here is your enrolment."), "success")
         return redirect(url_for(".enrolment", code=enrolment.code))
     status = 422 if request.method == "POST" else 200
-    return render_template("education/course.html", course=course, form=form, notices=NOTICES), status
+    return render_template("education/course.html", course=course, form=form, notices=NOTICES,
+                           open_now=enrolment_open(course)), status
 
 
 def _enrolment_by_code(code: str) -> Enrolment:
@@ -83,15 +93,36 @@ def _enrolment_by_code(code: str) -> Enrolment:
     return db.session.scalar(select(Enrolment).where(Enrolment.code == text)) or abort(404)
 
 
+def history_label(what: str) -> str:
+    return {"offered": _("A place was offered"), "accepted": _("The offer was accepted"),
+            "expired": _("The offer expired and went to the next in line")}.get(what, what)
+
+
 @bp.get("/education/e/<code>")
 def enrolment(code: str):
-    """The learner's page: status, place in line, sessions, the attendance QR and the certificate."""
+    """The learner's page: status, place in line, an offered place to accept, sessions, the QR and certificate."""
     enrolment = _enrolment_by_code(code)
     course = enrolment.course
     attended = attended_session_ids(enrolment)
     return render_template("education/enrolment.html", enrolment=enrolment, course=course, attended=attended,
                            position=position_in_line(enrolment), complete=is_complete(enrolment),
-                           certificate=certificate_for(enrolment))
+                           certificate=certificate_for(enrolment), history=enrolment_history(enrolment),
+                           history_label=history_label)
+
+
+@bp.post("/education/e/<code>/accept")
+def accept(code: str):
+    """The learner accepts the place offered to them (in time)."""
+    enrolment = _enrolment_by_code(code)
+    try:
+        accept_offer(enrolment.id)
+    except OfferGone:
+        db.session.rollback()
+        flash(_("This offer is no longer open: it expired or was already answered."), "error")
+    else:
+        db.session.commit()
+        flash(_("Your place is confirmed."), "success")
+    return redirect(url_for(".enrolment", code=enrolment.code))
 
 
 @bp.route("/education/e/<code>/cancel", methods=["GET", "POST"])

@@ -1,10 +1,14 @@
-"""Demo data: Smart Life Week 2025 and AI Festa 2025 with realistic registrations and check-ins."""
+"""Demo data: Smart Life Week 2025 and AI Festa 2025 as history, and, relative to the day the demo is
+seeded, an event open for registration today (with a waiting list) and one a few weeks ahead.
+
+Nothing is recorded before it happens: registrations are made at times up to now, and check-ins only
+at times already past."""
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
-from ..core.timeutil import seoul_to_utc
+from ..core.timeutil import seoul_to_utc, seoul_today, utcnow
 from ..extensions import db
 from ..passes.checkin import perform_checkin
 from . import services
@@ -97,12 +101,46 @@ def _people(rng: random.Random, count: int, foreign_share: float):
             yield rng.choice(SURNAMES) + rng.choice(GIVEN), _phone(rng, None), "KR"
 
 
+def live_specs(today: date) -> list[tuple[dict, int]]:
+    """Two events relative to ``today``: one on today and tomorrow, open for registration now, whose
+    hands-on workshop is full with people waiting; and one three weeks ahead. (spec, registrations)"""
+    soon = today + timedelta(days=21)
+    open_now = dict(
+        slug=f"digital-day-{today:%Y%m%d}", title_ko=f"{today:%Y} 시민 디지털 체험의 날",
+        title_en=f"Citizens' digital day {today:%Y}", programme="slw",
+        venue_ko="서울스마트시티센터", venue_en="Seoul Smart City Center", address="서울 중구 세종대로 110",
+        directions_ko="지하철 1·2호선 시청역 4번 출구에서 걸어서 3분.",
+        directions_en="Subway lines 1 and 2, City Hall station exit 4, three minutes' walk.",
+        days=[today, today + timedelta(days=1)],
+        registration_opens_at=seoul_to_utc(datetime.combine(today - timedelta(days=14), time(10))),
+        registration_closes_at=seoul_to_utc(datetime.combine(today + timedelta(days=1), time(17))),
+        ticket_types=[
+            dict(name="visitor", label_ko="일반 참관", label_en="Visitor", capacity=500, waitlist=True),
+            dict(name="workshop", label_ko="AI 비서 실습 (소수 정원)", label_en="AI assistant workshop (few seats)",
+                 capacity=6, waitlist=True),
+        ])
+    coming = dict(
+        slug=f"ai-talk-{soon:%Y%m%d}", title_ko=f"{soon:%Y} 서울 AI 토크: 일상 속 AI",
+        title_en=f"Seoul AI talk {soon:%Y}: AI in everyday life", programme="ai_adoption",
+        venue_ko="서울시청 다목적홀", venue_en="Seoul City Hall, multipurpose hall", address="서울 중구 세종대로 110",
+        days=[soon],
+        registration_opens_at=seoul_to_utc(datetime.combine(today - timedelta(days=3), time(10))),
+        registration_closes_at=seoul_to_utc(datetime.combine(soon - timedelta(days=1), time(18))),
+        ticket_types=[dict(name="citizen", label_ko="시민 관람", label_en="Citizen visitor", capacity=300,
+                           waitlist=True)],
+        sessions=[dict(title_ko="AI 토크 콘서트", title_en="AI talk concert", day=soon, starts_at="15:00",
+                       room="다목적홀", capacity=300)])
+    return [(open_now, 40), (coming, 25)]
+
+
 def _seed_event(spec: dict, rng: random.Random, count: int, foreign_share: float, staff) -> int:
     if services.event_by_slug(spec["slug"]) is not None:
         return 0
     event = services.create_event(**spec)
+    now = utcnow()
     opens = spec["registration_opens_at"]
-    window = (seoul_to_utc(datetime.combine(spec["days"][0], datetime.min.time())) - opens).total_seconds()
+    until = min(seoul_to_utc(datetime.combine(spec["days"][0], datetime.min.time())), now)
+    window = max((until - opens).total_seconds(), 0)
     public_types = [t.name for t in event.ticket_types if t.public]
     made = []
     for name, phone, country in _people(rng, count, foreign_share):
@@ -125,13 +163,26 @@ def _seed_event(spec: dict, rng: random.Random, count: int, foreign_share: float
             continue
         for day in spec["days"]:
             if rng.random() < 0.55:
+                minutes = int(abs(rng.gauss(120, 90)))  # most arrive in the first hours after 10:00
+                at = seoul_to_utc(datetime.combine(day, datetime.min.time()) + timedelta(hours=10, minutes=minutes))
+                if at > now:  # not come yet
+                    continue
                 checkin = perform_checkin(kind=services.CHECKIN_KIND, subject_id=registration.id, scope_id=event.id,
                                           occasion=day.isoformat(), gate=rng.choice(gates), by_user=staff)
-                minutes = int(abs(rng.gauss(120, 90)))  # most arrive in the first hours after 10:00
-                checkin.at = seoul_to_utc(datetime.combine(day, datetime.min.time()) + timedelta(hours=10,
-                                                                                                  minutes=minutes))
+                checkin.at = at
     db.session.flush()
     return len(made)
+
+
+def _fill_small_types(event, rng: random.Random, waiting: int = 3) -> None:
+    """Fill each small public ticket type and put a few people on its waiting list."""
+    for ticket_type in event.ticket_types:
+        if not ticket_type.public or ticket_type.capacity is None or ticket_type.capacity > 20:
+            continue
+        for name, phone, country in _people(rng, ticket_type.capacity + waiting, 0):
+            services.register(event, name=name, phone=phone, ticket_type=ticket_type.name, consent=True,
+                              country=country, sms_consent=True, now=utcnow())
+    db.session.flush()
 
 
 def seed(context: dict) -> list[str]:
@@ -140,6 +191,10 @@ def seed(context: dict) -> list[str]:
     staff = (context.get("users") or {}).get("staff")
     slw = _seed_event(SLW, rng, 140, 0.3, staff)
     festa = _seed_event(FESTA, rng, 70, 0.05, staff)
-    if not slw and not festa:
-        return []
-    return [f"events: slw-2025 ({slw} registrations), ai-festa-2025 ({festa} registrations)"]
+    lines = [f"events: slw-2025 ({slw} registrations), ai-festa-2025 ({festa} registrations)"] if slw or festa else []
+    for spec, count in live_specs(seoul_today()):
+        made = _seed_event(spec, rng, count, 0.1, staff)
+        if made:
+            _fill_small_types(services.event_by_slug(spec["slug"]), rng)
+            lines.append(f"events: {spec['slug']} ({made} registrations, open now: /e/{spec['slug']})")
+    return lines

@@ -253,8 +253,11 @@ def get_entry(year: int, entry_id) -> ManualEntry | None:
 # Computing every metric from the raw tables on each view took 832 ms on the first load.
 
 def plan_year(today: date | None = None) -> int:
-    """The latest year with a plan loaded (what /kpi and the API show by default)."""
-    return db.session.scalar(select(func.max(Programme.year))) or (today or seoul_today()).year
+    """What /kpi and the API show by default: this year if it has a plan, else the latest year before it that has
+    one (see ops.plan.years.current_plan_year)."""
+    from ..plan.years import current_plan_year
+
+    return current_plan_year(today)
 
 
 def as_of_for(year: int, month: int | None, today: date | None = None) -> date:

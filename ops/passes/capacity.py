@@ -33,7 +33,8 @@ def release_seat(pool_model, pool_id: int, seats: int = 1) -> None:
         .values(taken=pool_model.taken - seats).execution_options(synchronize_session=False))
 
 
-def promote_waitlist(pool_model, pool_id: int, entry_model, pool_column, *, order_by=None) -> list:
+def promote_waitlist(pool_model, pool_id: int, entry_model, pool_column, *, order_by=None,
+                     promote_to: str = CONFIRMED) -> list:
     """Confirm waiting entries, in order, while seats are free; return those promoted.
 
     The pool row is locked first so that two cancellations at once promote two
@@ -49,7 +50,7 @@ def promote_waitlist(pool_model, pool_id: int, entry_model, pool_column, *, orde
             .order_by(*order).limit(1).with_for_update())
         if entry is None or not take_seat(pool_model, pool_id):
             break
-        entry.status = CONFIRMED
+        entry.status = promote_to  # or an area's "offered": the seat is held for them all the same
         db.session.flush()
         promoted.append(entry)
     return promoted

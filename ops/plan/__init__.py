@@ -9,4 +9,4 @@ def init_app(app) -> None:
     from . import views
 
     app.register_blueprint(views.bp)
-    register_tile(Tile("plan.index", _l("2025 plan"), _l("Programmes, targets and budget lines"), STAFF, order=90))
+    register_tile(Tile("plan.index", _l("Plan of the year"), _l("Programmes, targets and budget lines"), STAFF, order=90))

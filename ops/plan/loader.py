@@ -25,7 +25,12 @@ def plan_path(year: int) -> Path:
     return PLAN_DIR / f"plan_{year}.json"
 
 
-def read_plan(year: int = 2025) -> dict:
+def latest_plan_file_year() -> int:
+    """The newest year with a plan file (plan_YYYY.json) beside this module."""
+    return max(int(path.stem.split("_")[1]) for path in PLAN_DIR.glob("plan_*.json"))
+
+
+def read_plan(year: int) -> dict:
     with plan_path(year).open(encoding="utf-8") as fh:
         return json.load(fh)
 
@@ -48,13 +53,13 @@ def _apply(obj, values: dict, report: LoadReport, created: bool) -> None:
         report.unchanged += 1
 
 
-def load_plan(data: dict | None = None, year: int = 2025) -> LoadReport:
+def load_plan(data: dict | None = None, year: int | None = None) -> LoadReport:
     """Upsert programmes, targets and budget lines by their natural keys; the caller commits.
 
     Budget figures are only replaced by a file whose ``as_of`` is newer than what
     is stored, so figures a manager updated are never rolled back by a re-seed.
     """
-    data = data or read_plan(year)
+    data = data or read_plan(year or latest_plan_file_year())
     year = data["year"]
     report = LoadReport()
     programmes: dict[str, Programme] = {

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import BigInteger, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.timeutil import utcnow
 from ..extensions import db
 
 
@@ -81,3 +82,20 @@ class BudgetLine(db.Model):
 
     def share(self, amount: int) -> float:
         return amount / self.budget if self.budget else 0.0
+
+
+DRAFT, OPEN = "draft", "open"
+
+
+class PlanYear(db.Model):
+    """A year's plan as a whole: a draft (copied from last year, being edited) until a manager opens it.
+
+    A year loaded from a plan file has no row and counts as open."""
+
+    __tablename__ = "plan_years"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    state: Mapped[str] = mapped_column(String(10), default=DRAFT)
+    copied_from: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    opened_at: Mapped[datetime | None]

@@ -30,7 +30,8 @@ def make_course():
         course = create_course(title_ko="시민 AI 특강", title_en="AI lecture", kind=kind, audience=audience,
                                institution=institution, capacity=capacity, completion_percent=completion_percent,
                                year=year, **kwargs)
-        start = first or datetime(2025, 10, 16, 14, 0)
+        # By default the first session is next week: enrolment is open until it starts.
+        start = first or (seoul_now() + timedelta(days=7)).replace(hour=14, minute=0)
         for n in range(sessions):
             add_session(course, starts=start + timedelta(days=7 * n), ends=start + timedelta(days=7 * n, hours=2),
                         place="서울스마트시티센터", teacher="박강사")
@@ -52,3 +53,12 @@ def make_person():
         return person
 
     return make
+
+
+@pytest.fixture
+def at_session(time_machine):
+    """Move the clock to some minutes after a session starts (Seoul time), when attendance is taken."""
+    def move(session, minutes: int = 10):
+        time_machine.move_to(to_seoul(session.starts_at) + timedelta(minutes=minutes), tick=True)
+
+    return move

@@ -9,12 +9,28 @@ from ops.passes.codes import sign_code
 
 
 @pytest.fixture
-def completed(make_course, make_person):
+def completed(make_course, make_person, at_session):
+    """Enrolled, present at the course's only session, which has ended (the clock is an hour after it)."""
     course = make_course(sessions=1)
     enrolment, _ = enrol(course, make_person("김철용"))
+    at_session(course.sessions[0])
     record_attendance(enrolment, course.sessions[0])
     db.session.commit()
+    at_session(course.sessions[0], minutes=3 * 60)
     return enrolment
+
+
+def test_no_certificate_while_the_course_is_still_running(app, make_course, make_person, at_session):
+    """Present at the session, so the rule is met, but the certificate waits until the session ends."""
+    course = make_course(sessions=1)
+    enrolment, _ = enrol(course, make_person())
+    db.session.commit()
+    at_session(course.sessions[0])
+    record_attendance(enrolment, course.sessions[0])
+    with pytest.raises(NotCompleted):
+        issue_certificate(enrolment)
+    at_session(course.sessions[0], minutes=2 * 60)  # the session ends at this minute
+    assert issue_certificate(enrolment).issued_at >= course.sessions[0].ends_at
 
 
 def test_no_certificate_before_the_rule_is_met(app, make_course, make_person):

@@ -1,6 +1,8 @@
 """Counts per course, institution and month, the XLSX export, and the plan's metrics as of a date."""
 import io
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+
+import pytest
 
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -9,15 +11,31 @@ from ops.education.kpi import (collaboration_trainees, education_people, institu
                                smart_city_center_learners)
 from ops.education.models import CITY_STAFF, INSTITUTION
 from ops.education.reports import course_counts, export_xlsx, institution_counts, month_counts
-from ops.education.services import create_institution, enrol, record_attendance
+from ops.education import services
+from ops.education.services import create_institution, record_attendance
 from ops.extensions import db
 from ops.kpi.registry import METRICS
 from ops.passes.models import CheckIn
 
 
+@pytest.fixture
+def make_course(make_course):
+    """These counts are of the 2025 plan: courses held in 2025, unless a test says otherwise."""
+    def make(**kwargs):
+        kwargs.setdefault("first", datetime(2025, 10, 16, 14))
+        return make_course(**kwargs)
+
+    return make
+
+
+def enrol(course, person, **kwargs):
+    """Enrolled a week before the first session, as the record would have been made then."""
+    return services.enrol(course, person, now=course.sessions[0].starts_at - timedelta(days=7), **kwargs)
+
+
 def attend(enrolment, sessions, at: datetime | None = None):
     for session in sessions:
-        checkin = record_attendance(enrolment, session)
+        checkin = record_attendance(enrolment, session, now=session.starts_at)
         checkin.at = at or session.starts_at
     db.session.commit()
 

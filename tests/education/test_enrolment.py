@@ -36,7 +36,7 @@ def test_enrolling_queues_the_confirmation_with_the_attendance_page(app, make_co
 
 
 def test_cancelling_gives_the_place_to_the_first_in_line_and_tells_them_at_once(app, make_course, make_person):
-    course = make_course(capacity=1)
+    course = make_course(capacity=1, offer_hours=0)
     holder, first, second = (enrol(course, make_person())[0] for _ in range(3))
     db.session.commit()
     cancelled, promoted = cancel_enrolment(holder.id)
@@ -74,7 +74,7 @@ def test_after_cancelling_the_person_can_enrol_again(app, make_course, make_pers
 
 
 def test_more_places_promote_the_waiting_list(app, make_course, make_person):
-    course = make_course(capacity=1)
+    course = make_course(capacity=1, offer_hours=0)
     _holder, waiting = (enrol(course, make_person())[0] for _ in range(2))
     promoted = set_capacity(course, 2)
     db.session.commit()

@@ -36,7 +36,8 @@ def test_an_institution_course_needs_its_institution(app, client, login_as):
     assert response.status_code == 422 and db.session.scalar(select(Course)) is None
 
 
-def test_the_teacher_takes_the_roll_call_on_their_phone(app, client, make_user, make_course, make_person):
+def test_the_teacher_takes_the_roll_call_on_their_phone(app, client, make_user, make_course, make_person,
+                                                       at_session):
     teacher = make_user("instructor")
     course = make_course(capacity=3)
     session = course.sessions[0]
@@ -44,6 +45,10 @@ def test_the_teacher_takes_the_roll_call_on_their_phone(app, client, make_user, 
     a, b = enrol(course, make_person())[0], enrol(course, make_person())[0]
     db.session.commit()
     login(client, teacher)
+    too_early = client.post(f"/education/manage/sessions/{session.id}/roll-call", data={"present": [str(a.id)]},
+                            follow_redirects=True)
+    assert "출석은" in too_early.get_data(as_text=True) and present_ids(session) == set()
+    at_session(session)
     assert client.get(f"/education/manage/sessions/{session.id}/roll-call").status_code == 200
     client.post(f"/education/manage/sessions/{session.id}/roll-call", data={"present": [str(a.id)]})
     assert present_ids(session) == {a.id}
@@ -72,7 +77,7 @@ def test_counts_download_as_xlsx(app, client, login_as, make_course):
 
 
 def test_staff_add_places_and_the_waiting_list_moves_up(app, client, login_as, make_course, make_person):
-    course = make_course(capacity=1)
+    course = make_course(capacity=1, offer_hours=0)
     _holder, waiting = enrol(course, make_person())[0], enrol(course, make_person())[0]
     db.session.commit()
     login_as("staff")
@@ -83,7 +88,7 @@ def test_staff_add_places_and_the_waiting_list_moves_up(app, client, login_as, m
 
 
 def test_places_cannot_drop_below_the_people_who_have_one(app, client, login_as, make_course, make_person):
-    course = make_course(capacity=2)
+    course = make_course(capacity=2, offer_hours=0)
     enrol(course, make_person()), enrol(course, make_person())
     db.session.commit()
     login_as("staff")

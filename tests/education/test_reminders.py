@@ -1,5 +1,5 @@
 """The day-before reminder of a session: once per confirmed learner, never to those still waiting."""
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -23,10 +23,11 @@ def test_the_source_and_its_texts_are_registered(app):
 
 
 def test_confirmed_learners_are_reminded_the_day_before_once(app, make_course, make_person):
-    course = make_course(capacity=1, first=datetime(2025, 10, 16, 14))
+    course = make_course(capacity=1)
     confirmed, _waiting = enrol(course, make_person())[0], enrol(course, make_person())[0]
     db.session.commit()
-    evening_before = seoul_to_utc(datetime(2025, 10, 15, 18))
+    day = course.sessions[0].seoul_date
+    evening_before = seoul_to_utc(datetime.combine(day - timedelta(days=1), time(18)))
     assert queue_session_reminders(evening_before) == 1
     assert queue_session_reminders(evening_before + timedelta(hours=1)) == 0
     db.session.commit()
@@ -36,6 +37,7 @@ def test_confirmed_learners_are_reminded_the_day_before_once(app, make_course, m
 
 
 def test_nothing_is_due_two_days_before(app, make_course, make_person):
-    course = make_course(first=datetime(2025, 10, 16, 14))
+    course = make_course()
     enrol(course, make_person())
-    assert queue_session_reminders(seoul_to_utc(datetime(2025, 10, 14, 18))) == 0
+    day = course.sessions[0].seoul_date
+    assert queue_session_reminders(seoul_to_utc(datetime.combine(day - timedelta(days=2), time(18)))) == 0

@@ -5,15 +5,15 @@ import pytest
 from ops.accounts.services import issue_token
 from ops.education.services import enrol, present_ids
 from ops.extensions import db
-from tests.education.conftest import earlier_today
 
 
 def test_scanning_an_attendance_code_at_the_door_marks_the_learner_present(app, client, make_user, make_course,
-                                                                           make_person):
-    course = make_course(first=earlier_today(10))
+                                                                           make_person, at_session):
+    course = make_course()
     enrolment, _ = enrol(course, make_person())
     _token, raw = issue_token(make_user("staff"), "door")
     db.session.commit()
+    at_session(course.sessions[0])
     headers = {"Authorization": f"Bearer {raw}"}
     first = client.post("/api/v1/checkin", json={"code": enrolment.code, "gate": "교육장"}, headers=headers)
     again = client.post("/api/v1/checkin", json={"code": enrolment.code, "gate": "교육장"}, headers=headers)

@@ -42,7 +42,7 @@ def free():
         return api_error(404, "not_found")
     days = [{"date": cell.day.isoformat(), "free": [s.slot.code for s in cell.slots if s.visit is None]}
             for week in context["weeks"] for cell in week
-            if cell.in_month and cell.closed is None and cell.free]
+            if cell.in_month and cell.free]  # never a closed or past day (DayCell.free)
     return jsonify(bus=context["bus"].id, month=f"{context['year']}-{context['month']:02d}", days=days)
 
 

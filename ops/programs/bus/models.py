@@ -15,6 +15,8 @@ AGE_BANDS = ("under_20", "20_59", "60_69", "70_79", "80_plus")
 SENIOR_BANDS = ("60_69", "70_79", "80_plus")
 REQUESTED, APPROVED, DECLINED, PROPOSED, CANCELLED = "requested", "approved", "declined", "proposed", "cancelled"
 VISIT_STATES = (REQUESTED, PROPOSED, APPROVED, DECLINED, CANCELLED)
+LIVE_STATES = (REQUESTED, PROPOSED, APPROVED)
+LIVE_SQL = "status IN ('requested', 'proposed', 'approved')"
 
 
 class HostInstitution(db.Model):
@@ -125,6 +127,10 @@ class BusVisit(db.Model):
     __table_args__ = (
         Index("uq_bus_visits_booked", "bus_id", "day", "slot_id", unique=True,
               sqlite_where=text("status = 'approved'"), postgresql_where=text("status = 'approved'")),
+        # One live request (asked, proposed or approved) per institution, day and slot: asking twice,
+        # also from two screens at once, is refused by the database.
+        Index("uq_bus_visits_live_request", "institution_id", "day", "slot_id", unique=True,
+              sqlite_where=text(LIVE_SQL), postgresql_where=text(LIVE_SQL)),
         Index("ix_bus_visits_status_day", "status", "day"),
         Index("ix_bus_visits_institution", "institution_id", "day"),
         CheckConstraint("expected_participants > 0", name="expected_positive"),

@@ -35,14 +35,19 @@ class DayCell:
     closed: object = None  # the reason the bus does not run, a lazy message
     note: str | None = None  # a day without runs: its short reason (a holiday's name)
     slots: list[SlotCell] = field(default_factory=list)
+    past: bool = False  # today or before: requests are taken from tomorrow on, so nothing here is free
 
     @property
     def free(self) -> int:
-        return 0 if self.closed is not None else sum(1 for cell in self.slots if cell.visit is None)
+        if self.closed is not None or self.past:
+            return 0
+        return sum(1 for cell in self.slots if cell.visit is None)
 
 
-def month_calendar(bus: Bus, year: int, month: int) -> list[list[DayCell]]:
-    """Weeks (Monday first) of the month with each slot's run or emptiness, in three queries."""
+def month_calendar(bus: Bus, year: int, month: int, today: date | None = None) -> list[list[DayCell]]:
+    """Weeks (Monday first) of the month with each slot's run or emptiness, in three queries.
+
+    Days up to ``today`` are past: no slot of theirs is offered as free."""
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     first, last = weeks[0][0], weeks[-1][-1]
     visits = db.session.scalars(
@@ -60,7 +65,8 @@ def month_calendar(bus: Bus, year: int, month: int) -> list[list[DayCell]]:
     for week in weeks:
         row = []
         for day in week:
-            cell = DayCell(day, day.month == month, closed_reason(bus, day), notes.get(day))
+            cell = DayCell(day, day.month == month, closed_reason(bus, day), notes.get(day),
+                           past=today is not None and day <= today)
             cell.slots = [SlotCell(s, booked.get((day, s.id)), waiting.get((day, s.id), 0)) for s in slots]
             row.append(cell)
         out.append(row)

@@ -11,6 +11,7 @@ from datetime import date, time, timedelta
 from sqlalchemy import select
 
 from ...core.timeutil import seoul_today
+from ...core.workdays import holiday_name
 from ...extensions import db
 from .models import AGE_BANDS, Bus
 from . import services
@@ -53,16 +54,9 @@ PROGRAMMES = [  # code, Korean, English, per person, share of runs
     ("intergenerational", "조부모·손주 세대통합 체험 (시범)", "Grandparents and grandchildren together (pilot)",
      True, 8),
 ]
-HOLIDAYS = {
-    date(2025, 3, 3): "삼일절 대체공휴일", date(2025, 5, 5): "어린이날", date(2025, 5, 6): "대체공휴일",
-    date(2025, 6, 3): "대통령 선거일", date(2025, 6, 6): "현충일", date(2025, 10, 3): "개천절",
-    date(2025, 10, 6): "추석", date(2025, 10, 7): "추석", date(2025, 10, 8): "대체공휴일", date(2025, 10, 9): "한글날",
-    date(2025, 9, 30): "스마트라이프위크 현장 운영", date(2025, 10, 1): "스마트라이프위크 현장 운영",
-    date(2025, 10, 2): "스마트라이프위크 현장 운영",
-    date(2026, 3, 2): "삼일절 대체공휴일", date(2026, 5, 5): "어린이날", date(2026, 5, 25): "부처님오신날 대체공휴일",
-    date(2026, 6, 3): "지방선거일", date(2026, 9, 24): "추석", date(2026, 9, 25): "추석", date(2026, 10, 5): "개천절 대체공휴일",
-    date(2026, 10, 9): "한글날",
-}
+# Days the bus serves a festival instead of institutions; public holidays come from ops.core.workdays.
+FESTIVAL_DAYS = {date(2025, 9, 30): "스마트라이프위크 현장 운영", date(2025, 10, 1): "스마트라이프위크 현장 운영",
+                 date(2025, 10, 2): "스마트라이프위크 현장 운영"}
 BAND_WEIGHTS = [5, 28, 25, 28, 14]  # under 20 … 80+: about two thirds aged 60+, as last year
 SCORE_WEIGHTS = [1, 3, 11, 38, 47]  # scores 1 … 5: a mean near 4.25
 RUNS_2025 = 142
@@ -83,7 +77,13 @@ def _setup(today: date) -> Bus:
         seasons += [(date(year, 3, 1), date(year, 7, 31)), (date(year, 9, 1), date(year, 11, 30))]
     bus = services.add_bus(BUS_NAME, 25, seasons=seasons, slots=[
         ("am", "오전", "Morning", time(10), time(12)), ("pm", "오후", "Afternoon", time(14), time(16))])
-    for day, reason in HOLIDAYS.items():
+    for starts, ends in seasons:  # Korean public holidays of any year, lunar and substitute days included
+        day = starts
+        while day <= ends:
+            if holiday_name(day):
+                services.add_blackout(bus, day, holiday_name(day))
+            day += timedelta(days=1)
+    for day, reason in FESTIVAL_DAYS.items():
         services.add_blackout(bus, day, reason)
     return bus
 
@@ -143,8 +143,11 @@ def seed_demo(context: dict) -> list[str]:
         users = 2 * rng.randint(5, 9) if programme.per_person else max(6, min(40, round(rng.gauss(21, 5))))
         _past_run(rng, bus, rng.choices(institutions, weights=weights)[0], programme, day, slot, users)
 
-    # What staff find waiting: requests, a proposal and an approved visit in the coming season.
-    ahead = _operating_slots(bus, today + timedelta(days=3), today + timedelta(days=200))[:40]
+    # What staff find waiting: requests and approved visits next month (or, when the bus does not run
+    # then, at the start of the coming season).
+    next_month = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+    ahead = [(day, slot) for day, slot in _operating_slots(bus, max(next_month, today + timedelta(days=3)),
+                                                           today + timedelta(days=200))][:40]
     for n, (day, slot) in enumerate(rng.sample(ahead, min(8, len(ahead)))):
         visit = services.request_visit(rng.choice(institutions), slot_id=slot.id, day=day,
                                        programme_id=rng.choices(programmes, weights=shares)[0].id,

@@ -54,6 +54,17 @@ class SlotTaken(BusError):
     message = _l("The bus is already booked for that day and time. Please choose another.")
 
 
+class AlreadyRequested(InvalidVisit):
+    """The institution already has a live request (asked, proposed or approved) for that day and slot."""
+
+    code = "already_requested"
+    message = _l("Your institution has already asked for the bus on that day and time. "
+                 "Please see your requests or choose another time.")
+
+    def __init__(self):
+        super().__init__({"slot": self.message})
+
+
 class NotPending(BusError):
     code = "not_pending"
     message = _l("This request has already been decided.")
@@ -372,8 +383,12 @@ def request_visit(institution: HostInstitution, *, slot_id: int | None, day: dat
     visit = BusVisit(institution=institution, contact=contact or institution.contact, bus_id=slot.bus_id, day=day,
                      slot=slot, programme=programme, expected_participants=expected_participants,
                      source=source, note=(note or "").strip() or None, created_by_id=getattr(by_user, "id", None))
-    db.session.add(visit)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # uq_bus_visits_live_request decides, also for two requests at once
+            db.session.add(visit)
+            db.session.flush()
+    except IntegrityError:
+        raise AlreadyRequested() from None
     if notify:
         _notify(visit, "bus.request_received", "received")
     return visit

@@ -296,7 +296,7 @@ def _bus_action(bus_id: int, form, action, done: str):
 @role_required(*STAFF)
 def update_bus(bus_id: int):
     return _bus_action(bus_id, BusForm(), lambda bus, form: services.update_bus(
-        bus, seats=form.seats.data, weekends=form.weekends.data), _("Saved."), _back(visit_id))
+        bus, seats=form.seats.data, weekends=form.weekends.data), _("Saved."))
 
 
 @bp.post("/buses/<int:bus_id>/blackouts")
@@ -349,9 +349,10 @@ def calendar_context(bus_id: int | None, month_arg: str | None) -> dict | None:
     year, month = parse_month(month_arg)
     prev_month = date(year - 1, 12, 1) if month == 1 else date(year, month - 1, 1)
     next_month = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
-    return {"buses": buses, "bus": bus, "year": year, "month": month, "weeks": reports.month_calendar(bus, year, month),
-            "prev": f"{prev_month:%Y-%m}", "next": f"{next_month:%Y-%m}", "locale": _locale(),
-            "today": seoul_today()}
+    today = seoul_today()
+    return {"buses": buses, "bus": bus, "year": year, "month": month,
+            "weeks": reports.month_calendar(bus, year, month, today),
+            "prev": f"{prev_month:%Y-%m}", "next": f"{next_month:%Y-%m}", "locale": _locale(), "today": today}
 
 
 @bp.get("/calendar")

@@ -87,8 +87,9 @@ def seed_demo(context: dict) -> list[str]:
             if n < 4:  # taught in the plan's season
                 first = season + timedelta(days=rng.randint(14, 180))
                 dates = [first + timedelta(days=7 * week) for week in range(rng.randint(1, 5))]
-            else:  # taught lately
-                dates = [today - timedelta(days=7 * week + rng.randint(1, 6)) for week in range(rng.randint(0, 3))]
+            else:  # taught this week (from Monday up to today, never ahead) and in the weeks before
+                this_week = today - timedelta(days=rng.randint(0, today.weekday()))
+                dates = [this_week - timedelta(days=7 * week) for week in range(rng.randint(1, 3))]
             for lesson_date in dates:
                 log_lesson(ins, learner.id, lesson_date=lesson_date,
                            minutes=50, attended=rng.random() < 0.9, topics=learner.topics[:1],

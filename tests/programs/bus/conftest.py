@@ -44,6 +44,10 @@ class BusWorld:
                                       programme_id=(programme or self.robot).id, expected_participants=expected,
                                       today=today, **kwargs)
 
+    def another_institution(self, n: int = 2):
+        """Another host institution (one institution asks once per day and slot)."""
+        return services.find_or_add_institution(f"성북 경로당 {n}", "senior_center", "seongbuk")
+
     def run(self, day: date, **kwargs):
         """An approved visit on ``day`` (requested three weeks before)."""
         visit = self.request(day, today=day - timedelta(days=21), **kwargs)

@@ -39,7 +39,8 @@ def test_bad_request_is_422_with_a_message_per_field_and_nothing_saved(world, cl
 
 def test_approving_a_slot_already_booked_is_409_slot_taken(world, client, make_user):
     day = world.day_after(seoul_today(), 3)
-    first, other = world.request(day, today=seoul_today()), world.request(day, today=seoul_today())
+    first = world.request(day, today=seoul_today())
+    other = world.request(day, today=seoul_today(), institution=world.another_institution())
     services.approve_visit(first.id)
     db.session.commit()
     response = client.post(f"/api/v1/bus/visits/{other.id}/approve", headers=staff_headers(make_user))

@@ -27,7 +27,7 @@ def test_approval_books_the_slot_and_tells_the_contact_at_once(world):
 
 
 def test_a_second_request_for_a_booked_slot_cannot_be_approved(world):
-    first, second = world.request(APRIL_15), world.request(APRIL_15)
+    first, second = world.request(APRIL_15), world.request(APRIL_15, institution=world.another_institution())
     services.approve_visit(first.id)
     with pytest.raises(services.SlotTaken):
         services.approve_visit(second.id)

@@ -194,3 +194,14 @@ def test_a_new_contact_person_revokes_the_previous_contacts_link(world, client, 
     institution = db.session.get(HostInstitution, world.institution.id)
     assert institution.contact.phone == "010-3333-4444"
     assert client.get(old_link).status_code == 404
+
+
+def test_staff_change_a_bus_seats_and_weekends(world, client, login_as):
+    login_as("staff")
+    response = client.post(f"/bus/buses/{world.bus.id}", data={"seats": "30", "weekends": "y"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert world.bus.seats == 30 and world.bus.weekends is True
+    refused = client.post(f"/bus/buses/{world.bus.id}", data={"seats": "0"}, follow_redirects=True)
+    db.session.expire_all()
+    assert refused.status_code == 200 and world.bus.seats == 30
