@@ -9,7 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..accounts.roles import ROLES, role_required
+from ..core.security import private_page
+from ..core.views import already_registered_page
 from ..extensions import db
+from ..people.phone import mask_phone
 from ..people.consent import COLLECTION, NOTICES, SMS_REMINDERS
 from ..people.services import find_or_create_person, record_consent
 from ..passes.codes import InvalidCode, verify_code
@@ -19,7 +22,8 @@ from .forms import EnrolForm, RosterForm, audience_choices, kind_choices
 from .models import CITIZENS, Course, Enrolment, Institution
 from .roster import MAX_ROWS, UnreadableFile, enrol_roster, rows_from_text, rows_from_upload
 from .services import (AlreadyCancelled, CourseClosed, attended_session_ids, cancel_enrolment, coordinated_institutions,
-                       courses_for_institution, enrol, is_complete, may_act_for, position_in_line)
+                       courses_for_institution, enrol, is_complete, may_act_for, position_in_line,
+                       send_enrolment_again)
 
 bp = Blueprint("education", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/education")
@@ -71,9 +75,12 @@ def course(course_id: int):
         if created:
             record_consent(person, COLLECTION, True)
             record_consent(person, SMS_REMINDERS, bool(form.consent_sms.data))
-        db.session.commit()
         if not created:
-            flash(_("You were already enrolled: here is your enrolment."), "success")
+            sent = send_enrolment_again(enrolment, locale())
+            db.session.commit()
+            return already_registered_page(heading=course.title(locale()), masked_phone=mask_phone(person.phone),
+                                           sent=sent, back_url=url_for(".course", course_id=course.id))
+        db.session.commit()
         return redirect(url_for(".enrolment", code=enrolment.code))
     status = 422 if request.method == "POST" else 200
     return render_template("education/course.html", course=course, form=form, notices=NOTICES), status
@@ -88,6 +95,7 @@ def _enrolment_by_code(code: str) -> Enrolment:
 
 
 @bp.get("/education/e/<code>")
+@private_page
 def enrolment(code: str):
     """The learner's page: status, place in line, sessions, the attendance QR and the certificate."""
     enrolment = _enrolment_by_code(code)
@@ -99,6 +107,7 @@ def enrolment(code: str):
 
 
 @bp.route("/education/e/<code>/cancel", methods=["GET", "POST"])
+@private_page
 def cancel(code: str):
     """Asks once more before cancelling (a mistaken tap would give the place away)."""
     enrolment = _enrolment_by_code(code)
@@ -115,6 +124,7 @@ def cancel(code: str):
 
 
 @bp.get("/education/e/<code>/certificate.pdf")
+@private_page
 def certificate(code: str):
     """The learner downloads their certificate once the course's rule is met."""
     enrolment = _enrolment_by_code(code)
@@ -139,6 +149,7 @@ def pdf_response(cert) -> Response:
 
 
 @bp.get("/verify/<code>")
+@private_page
 def verify(code: str):
     """Anyone can check a certificate: valid, revoked or unknown, with the name masked."""
     state, cert = verify_certificate(code)

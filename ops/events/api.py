@@ -9,6 +9,7 @@ from werkzeug.datastructures import MultiDict
 
 from ..accounts.roles import STAFF, api_role_required
 from ..core.api import api_error
+from ..core.views import already_registered_message
 from ..extensions import db
 from ..passes.codes import InvalidCode, verify_code
 from . import services
@@ -86,6 +87,10 @@ def register(slug: str):
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return jsonify(errors={"body": _("Send a JSON object.")}), 422
+    refused = {key: _("Send true to agree; only true counts as a yes.") for key in ("consent", "consent_sms")
+               if body.get(key) is not None and not isinstance(body[key], bool)}
+    if refused:
+        return jsonify(errors=refused), 422
     locale = str(get_locale() or "ko")
     form = RegistrationForm(formdata=_form_data(body), meta={"csrf": False}).setup(
         event, locale, sessions=bool(body.get("sessions")))
@@ -104,12 +109,17 @@ def register(slug: str):
         db.session.rollback()
         return api_error(409, "registration_closed")
     registration = registered.registration
+    if not registered.created:
+        # Whoever knows a name and a phone must not get that person's ticket: it goes to their phone.
+        sent = services.send_ticket_again(registration)
+        body = {"already_registered": True, "phone": registration.masked_phone, "sent_again": sent,
+                "message": already_registered_message(registration.masked_phone, sent)}
+        db.session.commit()
+        return jsonify(body), 200
     body = {"id": registration.id, "status": registration.status, "ticket_code": registration.code,
             "ticket_url": services.ticket_url(registration, external=True)}
     db.session.commit()  # after reading the answer, so that it needs no reload
-    if not registered.created:
-        body["existing"] = True
-    return jsonify(body), 201 if registered.created else 200
+    return jsonify(body), 201
 
 
 @bp.get("/events/<slug>/numbers")

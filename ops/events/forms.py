@@ -7,7 +7,7 @@ from wtforms import (BooleanField, DateField, DateTimeLocalField, EmailField, In
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..people.forms import KoreanMobile
+from ..people.forms import ConsentField, KoreanMobile
 from .countries import country_choices, country_names
 
 
@@ -42,9 +42,9 @@ class RegistrationForm(FlaskForm):
                        render_kw={"autocomplete": "address-level2"})
     ticket_type = SelectField(_l("Ticket type"), validators=[DataRequired(_l("Please choose a ticket type."))])
     sessions = MultiCheckboxField(_l("Conferences (optional)"), coerce=int, validators=[Optional()])
-    consent = BooleanField(_l("I agree to the collection and use of my personal information (required)"),
+    consent = ConsentField(_l("I agree to the collection and use of my personal information (required)"),
                            validators=[DataRequired(_l("We need your consent to take the registration."))])
-    consent_sms = BooleanField(_l("I would like reminder text messages (optional)"))
+    consent_sms = ConsentField(_l("I would like reminder text messages (optional)"))
 
     def validate_country(self, field):
         if field.data not in country_names("en"):

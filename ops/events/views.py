@@ -13,6 +13,8 @@ from sqlalchemy import func, select
 
 from ..accounts.roles import STAFF, Role, role_required
 from ..core.timeutil import seoul_to_utc, to_seoul, utcnow
+from ..core.security import private_page
+from ..core.views import already_registered_page
 from ..extensions import db
 from ..people.consent import NOTICES
 from . import services
@@ -70,9 +72,13 @@ def register(slug: str):
             db.session.rollback()
             state = "closed"
         else:
-            db.session.commit()
             if not registered.created:
-                flash(_("You were already registered: here is your ticket."), "info")
+                registration = registered.registration
+                sent = services.send_ticket_again(registration)
+                db.session.commit()
+                return already_registered_page(heading=event.title(locale), masked_phone=registration.masked_phone,
+                                               sent=sent, back_url=url_for("events.register", slug=event.slug))
+            db.session.commit()
             return redirect(url_for("events.ticket", code=registered.registration.code))
         status = 422
     elif request.method == "POST":
@@ -82,6 +88,7 @@ def register(slug: str):
 
 
 @bp.get("/t/<code>")
+@private_page
 def ticket(code: str):
     """The ticket: QR, event, days, how to get there; prints on one page."""
     registration = services.registration_by_code(code) or abort(404)
@@ -95,6 +102,7 @@ def ticket(code: str):
 
 
 @bp.route("/t/<code>/cancel", methods=["GET", "POST"])
+@private_page
 def cancel(code: str):
     registration = services.registration_by_code(code) or abort(404)
     if request.method == "POST":

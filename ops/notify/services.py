@@ -93,6 +93,21 @@ def add_to_outbox(*, template: str, dedup_key: str, person_id: int | None, recip
     return message_id
 
 
+def queue_at_most_every(every: timedelta, *, template: str, key: str, person_id: int | None,
+                        recipient: str | None, data: dict | None = None, locale: str = "ko") -> bool:
+    """A service message sent again on request (a ticket link to its owner's phone), at most once
+    per ``every`` for ``key``; True when one was queued now. The slot in the dedup key stops two
+    requests of the same moment from both queueing one."""
+    now = utcnow()
+    recent = db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedup_key.like(f"{key}@%"),
+                                                              OutboxMessage.created_at > now - every).limit(1))
+    if recent is not None:
+        return False
+    slot = int(now.timestamp() // every.total_seconds())
+    return add_to_outbox(template=template, dedup_key=f"{key}@{slot}", person_id=person_id, recipient=recipient,
+                         data=data, locale=locale, purpose="service") is not None
+
+
 def _message_values(template, dedup_key, person_id, recipient, channel, data, locale, purpose, send_after) -> dict:
     return dict(channel=channel, recipient=recipient, person_id=person_id, purpose=purpose, template=template,
                 locale=locale if locale in ("ko", "en") else "ko", data=data or {}, dedup_key=dedup_key[:200],
