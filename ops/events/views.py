@@ -1,8 +1,6 @@
 """Events HTML: the public registration and ticket pages, and the staff pages."""
 from __future__ import annotations
 
-import csv
-import io
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -13,6 +11,7 @@ from sqlalchemy import func, select
 
 from ..accounts.roles import STAFF, Role, role_required
 from ..core.timeutil import seoul_to_utc, to_seoul, utcnow
+from ..core import export as exports
 from ..core.security import private_page
 from ..core.views import already_registered_page
 from ..extensions import db
@@ -391,25 +390,8 @@ def export(slug: str, fmt: str):
     stamp = to_seoul(utcnow()).strftime("%Y%m%d-%H%M")
     filename = f"{event.slug}-attendees-{stamp}.{fmt}"
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(services.EXPORT_COLUMNS)
-        writer.writerows(rows)
-        body = "\ufeff" + out.getvalue()  # BOM: Excel then opens Korean text correctly
-        mimetype = "text/csv; charset=utf-8"
+        body = exports.csv_text(services.EXPORT_COLUMNS, rows)
     else:
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(event.slug[:31])
-        sheet.append(list(services.EXPORT_COLUMNS))
-        for row in rows:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        body = buffer.getvalue()
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+        body = exports.workbook([exports.Sheet(event.slug, list(services.EXPORT_COLUMNS), rows, freeze=False,
+                                             bold_header=False)])
+    return exports.download(body, filename)
