@@ -56,6 +56,11 @@ class Config:
         # Failed logins: after this many, each further try waits longer (doubling).
         self.OPS_LOGIN_FREE_TRIES = int(env.get("OPS_LOGIN_FREE_TRIES", "5"))
         self.OPS_LOGIN_MAX_DELAY = int(env.get("OPS_LOGIN_MAX_DELAY", "900"))
+        # Failed logins from one client address, across every account, before it too must wait.
+        self.OPS_LOGIN_FREE_TRIES_PER_ADDRESS = int(env.get("OPS_LOGIN_FREE_TRIES_PER_ADDRESS", "20"))
+        # How many proxies (load balancer, nginx) stand before the app and set X-Forwarded-For:
+        # the client address (login throttling) is then read from that header, never from a client's own.
+        self.OPS_TRUSTED_PROXIES = int(env.get("OPS_TRUSTED_PROXIES", "0"))
         # How long a process trusts a bearer token it has checked (a revocation elsewhere waits this long).
         self.OPS_TOKEN_CACHE_SECONDS = float(env.get("OPS_TOKEN_CACHE_SECONDS", "10"))
         # How long a process trusts an event it has read for the registration API (its window,

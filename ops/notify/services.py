@@ -48,6 +48,8 @@ log = logging.getLogger("ops.notify")
 
 STATUSES = ("pending", "sending", "sent", "failed", "skipped")
 NO_CONSENT = "no current consent to reminders"
+WITHDRAWN = "the person withdrew consent to reminders"
+STOP_LINK = {"ko": "수신거부: {url}", "en": "Stop texts: {url}"}
 
 
 def queue_message(*, template: str, dedup_key: str, person=None, recipient: str | None = None,
@@ -245,6 +247,14 @@ def _consenting(person_ids: set[int]) -> set[int]:
     return {pid for pid, c in latest.items() if c.granted and c.withdrawn_at is None}
 
 
+def _withdrawn(person_ids: set[int]) -> set[int]:
+    """Of these people (none of whom consents now), those who once agreed and withdrew."""
+    if not person_ids:
+        return set()
+    return set(db.session.scalars(select(Consent.person_id).where(
+        Consent.person_id.in_(person_ids), Consent.purpose == SMS_REMINDERS, Consent.withdrawn_at.is_not(None))))
+
+
 def consenting_to_reminders(person_ids: set[int]) -> set[int]:
     """Of these people, those who may be sent reminders now (one query): for areas choosing whom to ask."""
     return _consenting(set(person_ids))
@@ -262,6 +272,10 @@ def render(message) -> channels.Outgoing:
         subject = subject.format(**(message.data or {})) if subject else None
     except (KeyError, IndexError, ValueError) as exc:
         raise channels.PermanentFailure(f"template {message.template} needs {exc}") from None
+    if message.channel == "sms" and message.person_id:
+        from ..people.stop import stop_url
+
+        body = f"{body} {STOP_LINK[locale].format(url=stop_url(message.person_id))}"
     return channels.Outgoing(id=message.id, key=message.dedup_key, channel=message.channel,
                              recipient=message.recipient, body=body, subject=subject, locale=locale)
 
@@ -280,7 +294,8 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(60 * 2 ** max(attempts - 1, 0), 3600))
 
 
-def deliver(message, token: str, consenting: set[int], sent_later: list[int] | None = None) -> str:
+def deliver(message, token: str, consenting: set[int], sent_later: list[int] | None = None,
+            withdrawn: set[int] = frozenset()) -> str:
     """Send one claimed message and record the outcome: sent, skipped, failed or pending (retry).
 
     A text sent through an idempotent SMS channel may be marked sent together with the rest of
@@ -293,7 +308,8 @@ def deliver(message, token: str, consenting: set[int], sent_later: list[int] | N
         _finish(message.id, token, status="failed", last_error="gave up: the worker stopped on every try")
         return "failed"
     if message.purpose == "reminder" and message.person_id not in consenting:
-        _finish(message.id, token, status="skipped", last_error=NO_CONSENT)
+        _finish(message.id, token, status="skipped",
+                last_error=WITHDRAWN if message.person_id in withdrawn else NO_CONSENT)
         return "skipped"
     try:
         outgoing = render(message)
@@ -340,10 +356,12 @@ def dispatch_due(batch: int | None = None, now: datetime | None = None) -> dict[
         messages = claim_due(token, batch, now)
         if not messages:
             return counts
-        consenting = _consenting({m.person_id for m in messages if m.purpose == "reminder" and m.person_id})
+        asked = {m.person_id for m in messages if m.purpose == "reminder" and m.person_id}
+        consenting = _consenting(asked)
+        withdrawn = _withdrawn(asked - consenting)
         sent_later: list[int] = []
         for message in messages:
-            outcome = deliver(message, token, consenting, sent_later)
+            outcome = deliver(message, token, consenting, sent_later, withdrawn)
             counts[outcome] = counts.get(outcome, 0) + 1
         _mark_sent(sent_later, token)
 
