@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import current_app, make_response
+import re
+
+from flask import abort, current_app, make_response, request
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -54,5 +56,23 @@ def private_page(view):
     return wrapper
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_DB_INT_MAX = 2_147_483_647
+
+
+def _refuse_hostile_input():
+    """Before any view: a path part, query or form value with NUL or another control character,
+    or a numeric path part past a database integer, is refused (404 for the path, 400 else) instead
+    of reaching PostgreSQL, which refuses NUL with an error that used to become a 500."""
+    if _CONTROL.search(request.path) or any(isinstance(v, int) and not -_DB_INT_MAX <= v <= _DB_INT_MAX
+                                            for v in (request.view_args or {}).values()):
+        abort(404)
+    for values in (request.args, request.form):
+        for key, value in values.items(multi=True):
+            if _CONTROL.search(key) or _CONTROL.search(value):
+                abort(400)
+
+
 def init_app(app) -> None:
+    app.before_request(_refuse_hostile_input)
     app.after_request(_headers)

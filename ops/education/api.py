@@ -1,15 +1,16 @@
 """JSON for integrations and staff devices: enrol someone in a course, or cancel an enrolment."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..accounts.roles import STAFF, api_role_required
 from ..core.api import api_error
+from ..core.schemas import Body, Consent, Id, MobilePhone, Text, parse_body
 from ..extensions import db
 from ..people.consent import COLLECTION
-from ..people.phone import InvalidPhone, normalise_phone
 from ..people.services import find_or_create_person, record_consent
 from .models import Course, Enrolment, Institution
 from .services import (AlreadyCancelled, CourseClosed, NotForThisInstitution, cancel_enrolment, enrol,
@@ -23,26 +24,15 @@ def _enrolment_json(enrolment: Enrolment) -> dict:
             "position": position_in_line(enrolment), "code": enrolment.code, "url": enrolment_url(enrolment)}
 
 
-def _errors(body: dict) -> tuple[dict, str, str | None, Institution | None]:
-    errors: dict[str, str] = {}
-    name = " ".join(str(body.get("name") or "").split())
-    if not name or len(name) > 100:
-        errors["name"] = _("Please enter the name.")
-    phone = None
-    try:
-        phone = normalise_phone(str(body.get("phone") or ""))
-    except InvalidPhone as exc:
-        errors["phone"] = str(exc.message)
-    if body.get("consent") is not True:
-        errors["consent"] = _("We need your consent to take the application.")
-    institution = None
-    raw_institution = body.get("institution_id")
-    if raw_institution is not None:
-        if isinstance(raw_institution, int):
-            institution = db.session.get(Institution, raw_institution)
-        if institution is None:
-            errors["institution_id"] = _("Please choose the institution.")
-    return errors, name, phone, institution
+class EnrolmentBody(Body):
+    """POST /api/v1/education/courses/<id>/enrolments (staff)."""
+
+    name: Text(100, 1)
+    phone: MobilePhone
+    consent: Consent
+    institution_id: Id | None = None
+    messages = {"name": _l("Please enter the name."), "consent": _l("We need your consent to take the application."),
+                "institution_id": _l("Please choose the institution.")}
 
 
 @bp.post("/courses/<int:course_id>/enrolments")
@@ -52,10 +42,11 @@ def create_enrolment(course_id: int):
     course = db.session.get(Course, course_id)
     if course is None:
         return api_error(404, "not_found")
-    errors, name, phone, institution = _errors(request.get_json(silent=True) or {})
-    if errors:
-        return jsonify(errors=errors), 422
-    person = find_or_create_person(name, phone)
+    body = parse_body(EnrolmentBody)
+    institution = db.session.get(Institution, body.institution_id) if body.institution_id else None
+    if body.institution_id and institution is None:
+        return jsonify(error="invalid", errors={"institution_id": _("Please choose the institution.")}), 422
+    person = find_or_create_person(" ".join(body.name.split()), body.phone)
     try:
         enrolment, created = enrol(course, person, institution=institution, source="staff",
                                    by_user=current_user._get_current_object())

@@ -14,7 +14,8 @@ from ..extensions import db
 from ..passes.codes import InvalidCode, verify_code
 from . import services
 from .forms import RegistrationForm
-from .schemas import event_changes, event_payload
+from ..core.schemas import parse_body
+from .schemas import RegistrationBody, event_changes, event_payload
 
 bp = Blueprint("events_api", __name__, url_prefix="/api/v1")
 
@@ -84,13 +85,7 @@ def _form_data(body: dict) -> MultiDict:
 def register(slug: str):
     """Public registration: 201 with the ticket, 422 with the errors, 409 when sold out."""
     event = services.registration_event(slug) or abort(404)
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return jsonify(errors={"body": _("Send a JSON object.")}), 422
-    refused = {key: _("Send true to agree; only true counts as a yes.") for key in ("consent", "consent_sms")
-               if body.get(key) is not None and not isinstance(body[key], bool)}
-    if refused:
-        return jsonify(errors=refused), 422
+    body = parse_body(RegistrationBody).as_form_body()
     locale = str(get_locale() or "ko")
     form = RegistrationForm(formdata=_form_data(body), meta={"csrf": False}).setup(
         event, locale, sessions=bool(body.get("sessions")))

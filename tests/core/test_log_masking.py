@@ -48,8 +48,10 @@ def test_a_unique_violation_repeating_the_phone_is_logged_masked(pg_app):
 def test_an_unhandled_statement_error_in_a_request_is_logged_masked(pg_app):
     @pg_app.get("/_fail_with_phone")
     def fail():
-        db.session.execute(text("SELECT CAST(:phone AS integer)"), {"phone": "+82 10 7777 1234"})
+        db.session.execute(text("CREATE TEMP TABLE callers (phone text UNIQUE)"))
+        for _ in range(2):
+            db.session.execute(text("INSERT INTO callers VALUES (:phone)"), {"phone": "+82 10 7777 1234"})
 
     errors = logging.getLogger("ops.core.errors")
     written = _log_text(errors, lambda: pg_app.test_client().get("/_fail_with_phone"))
-    assert "unhandled error" in written and "7777" not in written
+    assert "unhandled error" in written and "duplicate key" in written and "7777" not in written
