@@ -22,3 +22,11 @@ bp = Blueprint("core_api", __name__, url_prefix="/api/v1")
 def whoami():
     """Lets a scanner device check its token and see whose it is."""
     return jsonify(id=current_user.id, email=current_user.email, name=current_user.name, role=current_user.role)
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI document of every JSON endpoint (public: it holds no data)."""
+    from .openapi import document
+
+    return jsonify(document())

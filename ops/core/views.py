@@ -41,6 +41,14 @@ def already_registered_page(*, heading: str, masked_phone: str, sent: bool, back
                            message=already_registered_message(masked_phone, sent))
 
 
+@bp.get("/developers/api")
+def developers_api():
+    """The API described for people: the same document as /api/v1/openapi.json, as a page."""
+    from .openapi import document
+
+    return render_template("developers_api.html", doc=document())
+
+
 @bp.get("/")
 def home():
     return render_template("home.html", tiles=tiles_for_current_user())
