@@ -146,7 +146,25 @@ def json_object() -> dict:
         raise InvalidInput({"body": str(_l("Send a JSON object."))})
     if _depth(body, MAX_DEPTH) > MAX_DEPTH:
         raise InvalidInput({"body": str(_l("The body is nested too deeply."))})
+    bad = _controls_at(body)
+    if bad:
+        raise InvalidInput({bad: str(_l("Control characters (such as NUL) are not allowed."))})
     return body
+
+
+def _controls_at(value, path: str = "") -> str | None:
+    """The first field (dotted path) whose text, or key, holds NUL or another control character."""
+    if isinstance(value, str):
+        return (path or "body") if _CONTROL_IN_TEXT.search(value) else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, child in items:
+        where = f"{path}.{key}" if path else str(key)
+        if isinstance(key, str) and _CONTROL_IN_TEXT.search(key):
+            return path or "body"
+        found = _controls_at(child, where)
+        if found:
+            return found
+    return None
 
 
 def parse_body(model: type[Body], body: dict | None = None) -> Body:

@@ -14,7 +14,7 @@ from ..extensions import db
 from ..passes.codes import InvalidCode, verify_code
 from . import services
 from .forms import RegistrationForm
-from ..core.schemas import parse_body
+from ..core.schemas import json_object, parse_body
 from .schemas import RegistrationBody, event_changes, event_payload
 
 bp = Blueprint("events_api", __name__, url_prefix="/api/v1")
@@ -36,7 +36,7 @@ def _event_json(event) -> dict:
 @bp.post("/events")
 @api_role_required(*STAFF)
 def create_event():
-    fields, errors = event_payload(request.get_json(silent=True))
+    fields, errors = event_payload(json_object())
     if errors:
         return jsonify(errors=errors), 422
     try:
@@ -54,7 +54,7 @@ def change_event(slug: str):
     """Change an event: the fields sent, and ticket types by name (changed, or added when new).
     All or nothing: one bad value changes nothing. More seats promote the waiting list at once."""
     event = _event_or_404(slug)
-    fields, changes, errors = event_changes(request.get_json(silent=True), {t.name for t in event.ticket_types})
+    fields, changes, errors = event_changes(json_object(), {t.name for t in event.ticket_types})
     if errors:
         return jsonify(errors=errors), 422
     try:

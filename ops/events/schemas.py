@@ -73,7 +73,7 @@ def _colour(spec: dict, errors: dict, key: str) -> str | None:
 def _capacity(value, errors: dict, key: str):
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1_000_000:
         errors[key] = _("Capacity must be a whole number of seats (or null for unlimited).")
         return None
     return value
