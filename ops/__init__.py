@@ -41,6 +41,12 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config["SECRET_KEY"] == DEV_SECRET and app.config.get("ENV_NAME") == "production":
         raise RuntimeError("OPS_SECRET_KEY must be set in production")
 
+    if app.config.get("OPS_TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["OPS_TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
     from .core.logging import install_pii_masking
     install_pii_masking()
 

@@ -35,7 +35,8 @@ class Config:
         default_db = "sqlite:///" + str(instance / "ops.db")
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(env.get("OPS_DATABASE_URL", default_db))
         # No ping on every checkout (a round trip per request): see ops.core.dbpool.
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": False}
+        # hide_parameters: a failing statement's error (and so its log line) never carries the values.
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": False, "hide_parameters": True}
         self.OPS_DB_PING_AFTER = float(env.get("OPS_DB_PING_AFTER", "10"))
         self.OPS_BROKER_URL = env.get("OPS_BROKER_URL") or None
         self.OPS_RESULT_BACKEND = env.get("OPS_RESULT_BACKEND") or self.OPS_BROKER_URL
@@ -54,6 +55,11 @@ class Config:
         # Failed logins: after this many, each further try waits longer (doubling).
         self.OPS_LOGIN_FREE_TRIES = int(env.get("OPS_LOGIN_FREE_TRIES", "5"))
         self.OPS_LOGIN_MAX_DELAY = int(env.get("OPS_LOGIN_MAX_DELAY", "900"))
+        # Failed logins from one client address, across every account, before it too must wait.
+        self.OPS_LOGIN_FREE_TRIES_PER_ADDRESS = int(env.get("OPS_LOGIN_FREE_TRIES_PER_ADDRESS", "20"))
+        # How many proxies (load balancer, nginx) stand before the app and set X-Forwarded-For:
+        # the client address (login throttling) is then read from that header, never from a client's own.
+        self.OPS_TRUSTED_PROXIES = int(env.get("OPS_TRUSTED_PROXIES", "0"))
         # How long a process trusts a bearer token it has checked (a revocation elsewhere waits this long).
         self.OPS_TOKEN_CACHE_SECONDS = float(env.get("OPS_TOKEN_CACHE_SECONDS", "10"))
         # How long a process trusts an event it has read for the registration API (its window,

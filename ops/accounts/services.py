@@ -83,28 +83,51 @@ def _throttle_row(key: str) -> LoginThrottle:
     return row
 
 
-def authenticate(email: str, password: str) -> User:
-    """Return the user for these credentials; repeated failures wait longer each time."""
-    key = normalise_email(email)
-    now = utcnow()
-    row = db.session.get(LoginThrottle, key)
+def _throttle_keys(email: str, address: str | None) -> tuple[str, str]:
+    """The two counters a failed login adds to: this account *from this address*, and this
+    address across all accounts. Neither is the account alone: a stranger's wrong passwords
+    from elsewhere never keep its owner out, and one address cannot try account after account."""
+    address = (address or "unknown")[:45]
+    return f"{email}|{address}"[:254], f"address:{address}"
+
+
+def _blocked_for(row: LoginThrottle | None, now) -> int:
     if row and row.blocked_until and row.blocked_until > now:
-        raise LoginThrottled(int((row.blocked_until - now).total_seconds()) + 1)
-    user = db.session.scalar(select(User).where(User.email == key))
-    ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password or "")
-    if user and ok and user.active:
-        if row:
-            db.session.delete(row)
-        user.last_login_at = now
-        db.session.commit()
-        return user
+        return int((row.blocked_until - now).total_seconds()) + 1
+    return 0
+
+
+def _count_failure(key: str, free: int, now) -> None:
     row = _throttle_row(key)
+    if row.last_failure_at and now - row.last_failure_at > timedelta(hours=1):
+        row.failures = 0  # an hour without failures: a fresh start (a shared office address forgets)
     row.failures += 1
     row.last_failure_at = now
-    free = current_app.config["OPS_LOGIN_FREE_TRIES"]
     if row.failures >= free:
         delay = min(2 ** (row.failures - free), current_app.config["OPS_LOGIN_MAX_DELAY"])
         row.blocked_until = now + timedelta(seconds=delay)
+
+
+def authenticate(email: str, password: str, address: str | None = None) -> User:
+    """Return the user for these credentials; repeated failures wait longer each time, counted
+    per account and client address, and per client address (``address``: the client's IP)."""
+    key = normalise_email(email)
+    pair_key, address_key = _throttle_keys(key, address)
+    now = utcnow()
+    pair = db.session.get(LoginThrottle, pair_key)
+    wait = max(_blocked_for(pair, now), _blocked_for(db.session.get(LoginThrottle, address_key), now))
+    if wait:
+        raise LoginThrottled(wait)
+    user = db.session.scalar(select(User).where(User.email == key))
+    ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password or "")
+    if user and ok and user.active:
+        if pair:
+            db.session.delete(pair)
+        user.last_login_at = now
+        db.session.commit()
+        return user
+    _count_failure(pair_key, current_app.config["OPS_LOGIN_FREE_TRIES"], now)
+    _count_failure(address_key, current_app.config["OPS_LOGIN_FREE_TRIES_PER_ADDRESS"], now)
     db.session.commit()
     raise BadCredentials()
 

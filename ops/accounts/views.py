@@ -21,7 +21,7 @@ def login():
     status = 200
     if form.validate_on_submit():
         try:
-            user = authenticate(form.email.data, form.password.data)
+            user = authenticate(form.email.data, form.password.data, request.remote_addr)
         except LoginThrottled as exc:
             flash(_("Too many failed attempts. Please wait %(seconds)s seconds and try again.",
                     seconds=exc.retry_after), "error")

@@ -2,8 +2,10 @@
 
 
 def init_app(app) -> None:
-    from . import errors, tasks, views  # noqa: F401 (tasks registers with Celery)
+    from . import api, errors, security, tasks, views  # noqa: F401 (tasks registers with Celery)
 
     errors.init_app(app)
+    security.init_app(app)
     app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
     views.init_app(app)

@@ -1,7 +1,7 @@
-"""Shared JSON API pieces: the error helper every area's API answers with."""
+"""Shared JSON API pieces: the error helper every area's API answers with, and the OpenAPI document."""
 from __future__ import annotations
 
-from flask import jsonify
+from flask import Blueprint, jsonify
 
 
 def api_error(status: int, error: str, **extra):
@@ -9,3 +9,14 @@ def api_error(status: int, error: str, **extra):
     response = jsonify(error=error, **extra)
     response.status_code = status
     return response
+
+
+bp = Blueprint("core_api", __name__, url_prefix="/api/v1")
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI document of every JSON endpoint (public: it holds no data)."""
+    from .openapi import document
+
+    return jsonify(document())

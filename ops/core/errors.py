@@ -5,7 +5,7 @@ import logging
 
 from flask import jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +70,33 @@ def _unexpected(exc: Exception):
     return _http_error(InternalServerError())
 
 
+def _invalid_input(exc: InvalidInput):
+    """Bad input that reached no form of its own (a JSON body, a query or a path part): 422 by field."""
+    from ..extensions import db
+
+    db.session.rollback()
+    if wants_json():
+        response = jsonify(error="invalid", errors={k: str(v) for k, v in exc.errors.items()})
+        response.status_code = 422
+        return response
+    return render_template("errors/error.html", code=422, csrf_failed=False), 422
+
+
+def _bad_value_for_the_database(exc: Exception):
+    """A value the database refuses (out of an integer's range, a NUL byte…) is the client's fault:
+    400 and nothing changed, never a 500. The rules should refuse such values first; this is the net."""
+    from ..extensions import db
+
+    db.session.rollback()
+    log.warning("refused a value the database cannot hold on %s %s: %s", request.method, request.path,
+                type(getattr(exc, "orig", exc)).__name__)
+    return _http_error(BadRequest())
+
+
 def init_app(app) -> None:
+    from sqlalchemy.exc import DataError
+
+    app.register_error_handler(InvalidInput, _invalid_input)
+    app.register_error_handler(DataError, _bad_value_for_the_database)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)

@@ -1,4 +1,9 @@
-"""Personal data never reaches a log in full: phone numbers are masked at record creation."""
+"""Personal data never reaches a log in full: phone numbers are masked at record creation.
+
+The message and the traceback are both masked: a failing statement's error carries its
+parameters, and PostgreSQL repeats values in its own text ("Key (phone)=(010-…) already
+exists"). The engine is also told to leave parameters out of its errors (``hide_parameters``,
+see ops.config), so names and e-mail addresses stay out too."""
 from __future__ import annotations
 
 import logging
@@ -33,6 +38,11 @@ def install_pii_masking() -> None:
         masked = mask_phones_in(message)
         if masked != message:
             record.msg, record.args = masked, ()
+        if record.exc_info and not record.exc_text:
+            # Formatted here, once, so that every handler writes the masked text.
+            record.exc_text = mask_phones_in(logging.Formatter().formatException(record.exc_info))
+        if record.stack_info:
+            record.stack_info = mask_phones_in(record.stack_info)
         return record
 
     logging.setLogRecordFactory(factory)

@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -22,6 +23,30 @@ def safe_next(target: str | None, default: str = "/") -> str:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return default
     return target
+
+
+def already_registered_message(masked_phone: str, sent: bool) -> str:
+    """What a second registration with the same name and phone is told (events and education):
+    never the existing ticket, only that its link went to the phone on file, shown masked."""
+    if sent:
+        return _("You are already registered. We have sent the link to your ticket again by text "
+                 "message to %(phone)s.", phone=masked_phone)
+    return _("You are already registered. The link to your ticket was sent by text message to %(phone)s "
+             "a few minutes ago; please check your messages.", phone=masked_phone)
+
+
+def already_registered_page(*, heading: str, masked_phone: str, sent: bool, back_url: str):
+    """The HTML answer to a second registration: 200, the message above, nothing else of theirs."""
+    return render_template("already_registered.html", heading=heading, back_url=back_url,
+                           message=already_registered_message(masked_phone, sent))
+
+
+@bp.get("/developers/api")
+def developers_api():
+    """The API described for people: the same document as /api/v1/openapi.json, as a page."""
+    from .openapi import document
+
+    return render_template("developers_api.html", doc=document())
 
 
 @bp.get("/")

@@ -1,14 +1,16 @@
 """JSON for integrations and staff devices: enrol someone in a course, or cancel an enrolment."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..accounts.roles import STAFF, api_role_required
 from ..core.api import api_error
+from ..core.schemas import Body, Consent, Id, Text, parse_body
 from ..extensions import db
-from ..people.phone import InvalidPhone, normalise_phone
+from ..people.schemas import MobilePhone
 from .models import Course, Enrolment, Institution
 from .services import (AlreadyCancelled, CourseClosed, LateReasonNeeded, NotForThisInstitution, cancel_enrolment,
                        enrol_person,
@@ -22,54 +24,44 @@ def _enrolment_json(enrolment: Enrolment) -> dict:
             "position": position_in_line(enrolment), "code": enrolment.code, "url": enrolment_url(enrolment)}
 
 
-def _errors(body: dict) -> tuple[dict, str, str | None, Institution | None]:
-    errors: dict[str, str] = {}
-    name = " ".join(str(body.get("name") or "").split())
-    if not name or len(name) > 100:
-        errors["name"] = _("Please enter the name.")
-    phone = None
-    try:
-        phone = normalise_phone(str(body.get("phone") or ""))
-    except InvalidPhone as exc:
-        errors["phone"] = str(exc.message)
-    if body.get("consent") is not True:
-        errors["consent"] = _("We need your consent to take the application.")
-    institution = None
-    raw_institution = body.get("institution_id")
-    if raw_institution is not None:
-        if isinstance(raw_institution, int):
-            institution = db.session.get(Institution, raw_institution)
-        if institution is None:
-            errors["institution_id"] = _("Please choose the institution.")
-    return errors, name, phone, institution
+class EnrolmentBody(Body):
+    """POST /api/v1/education/courses/<id>/enrolments (staff)."""
+
+    name: Text(100, 1)
+    phone: MobilePhone
+    consent: Consent
+    institution_id: Id | None = None
+    late_reason: Text(300) | None = None  # staff adding someone after enrolment closed say why
+    messages = {"name": _l("Please enter the name."), "consent": _l("We need your consent to take the application."),
+                "institution_id": _l("Please choose the institution.")}
 
 
 @bp.post("/courses/<int:course_id>/enrolments")
 @api_role_required(*STAFF)
 def create_enrolment(course_id: int):
-    """``{"name", "phone", "consent": true, "institution_id"?}``: 201 new, 200 already enrolled, 422 errors."""
+    """``{"name", "phone", "consent": true, "institution_id"?, "late_reason"?}``: 201 new, 200 already enrolled,
+    422 errors (after enrolment closes, a ``late_reason`` is needed)."""
     course = db.session.get(Course, course_id)
     if course is None:
         return api_error(404, "not_found")
-    body = request.get_json(silent=True) or {}
-    errors, name, phone, institution = _errors(body)
-    if errors:
-        return jsonify(errors=errors), 422
+    body = parse_body(EnrolmentBody)
+    institution = db.session.get(Institution, body.institution_id) if body.institution_id else None
+    if body.institution_id and institution is None:
+        return jsonify(error="invalid", errors={"institution_id": _("Please choose the institution.")}), 422
     try:
-        late_reason = body.get("late_reason")
-        enrolment, created = enrol_person(course, name=name, phone=phone, institution=institution, source="staff",
-                                          by_user=current_user._get_current_object(),
-                                          late_reason=late_reason if isinstance(late_reason, str) else None)
+        enrolment, created = enrol_person(course, name=" ".join(body.name.split()), phone=body.phone,
+                                          institution=institution, source="staff",
+                                          by_user=current_user._get_current_object(), late_reason=body.late_reason)
     except LateReasonNeeded:
         db.session.rollback()
-        return jsonify(errors={"late_reason": _("Enrolment has closed: please give the reason for adding "
+        return jsonify(error="invalid", errors={"late_reason": _("Enrolment has closed: please give the reason for adding "
                                                 "this person late.")}), 422
     except CourseClosed:
         db.session.rollback()
         return api_error(409, "closed")
     except NotForThisInstitution:
         db.session.rollback()
-        return jsonify(errors={"institution_id": _("This course is for another institution's people.")}), 422
+        return jsonify(error="invalid", errors={"institution_id": _("This course is for another institution's people.")}), 422
     db.session.commit()
     return jsonify(_enrolment_json(enrolment)), 201 if created else 200
 

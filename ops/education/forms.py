@@ -6,7 +6,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, EmailField, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, URL
 
-from ..people.forms import PersonFieldsMixin
+from ..people.forms import ConsentField, PersonFieldsMixin
 from .models import INSTITUTION_KINDS
 
 
@@ -42,7 +42,7 @@ class RosterForm(FlaskForm):
     rows = TextAreaField(_l("Names and mobile numbers, one person a line"),
                          render_kw={"rows": 10, "placeholder": "홍길동, 010-1234-5678"})
     upload = FileField(_l("Or a file (CSV or XLSX: name, mobile number)"))
-    consent_confirmed = BooleanField(
+    consent_confirmed = ConsentField(
         _l("Each person listed agreed to give their name and mobile number for this course (required)"),
         validators=[DataRequired(_l("Please confirm that each person agreed."))])
     skip_bad = BooleanField(_l("If some lines are wrong, enrol the others and show me the wrong ones"))

@@ -17,6 +17,9 @@ from .services import enrolment_url, seoul_day_bounds
 message_template("education.enrolled",
                  ko="[서울디지털재단] {course} 수강 신청이 확정되었습니다. 출석 QR과 일정: {url}",
                  en="[Seoul Digital Foundation] Your place in {course} is confirmed. Attendance QR and dates: {url}")
+message_template("education.enrolled_again",
+                 ko="[서울디지털재단] 이미 신청하신 {course} 수강 신청 링크를 다시 보내 드립니다: {url}",
+                 en="[Seoul Digital Foundation] You are already enrolled in {course}. Your enrolment: {url}")
 message_template("education.waitlisted",
                  ko="[서울디지털재단] {course} 대기 {position}번으로 접수되었습니다. 자리가 나면 바로 알려 드립니다. {url}",
                  en="[Seoul Digital Foundation] You are number {position} on the waiting list for {course}. "

@@ -1,7 +1,6 @@
 """Counts per course, institution and month, and their XLSX export; the KPI metrics build on the same queries."""
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from datetime import datetime
 
@@ -123,30 +122,18 @@ def _bump(months: dict, moment: datetime, year: int, key: str) -> None:
 def export_xlsx(year: int, locale: str = "ko") -> bytes:
     """The three tables as one workbook (no personal data in it)."""
     from flask_babel import gettext as _
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Courses")[:31]
-    sheet.append([_("Course"), _("Kind"), _("Places"), _("Sessions"), _("Confirmed"), _("Waiting"),
-                  _("Cancelled"), _("Attended"), _("Completed")])
-    for row in course_counts(year):
-        course = row["course"]
-        sheet.append([course.title(locale), course.kind, row["capacity"], row["sessions"], row["confirmed"],
-                      row["waitlisted"], row["cancelled"], row["attended"], row["completed"]])
-    sheet = book.create_sheet(_("Institutions")[:31])
-    sheet.append([_("Institution"), _("Own courses"), _("Confirmed"), _("Attended"), _("Completed")])
-    for row in institution_counts(year):
-        sheet.append([row["institution"].name, row["courses"], row["confirmed"], row["attended"], row["completed"]])
-    sheet = book.create_sheet(_("Months")[:31])
-    sheet.append([_("Month"), _("Sessions"), _("Attendances"), _("New enrolments")])
-    for row in month_counts(year):
-        sheet.append([f"{year}-{row['month']:02d}", row["sessions"], row["attendances"], row["enrolments"]])
-    for ws in book.worksheets:
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        ws.column_dimensions["A"].width = 40
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    from ..core.export import Sheet, workbook
+
+    courses = [[row["course"].title(locale), row["course"].kind, row["capacity"], row["sessions"], row["confirmed"],
+                row["waitlisted"], row["cancelled"], row["attended"], row["completed"]] for row in course_counts(year)]
+    return workbook([
+        Sheet(_("Courses"), [_("Course"), _("Kind"), _("Places"), _("Sessions"), _("Confirmed"), _("Waiting"),
+                             _("Cancelled"), _("Attended"), _("Completed")], courses, first_width=40, freeze=False),
+        Sheet(_("Institutions"), [_("Institution"), _("Own courses"), _("Confirmed"), _("Attended"), _("Completed")],
+              [[row["institution"].name, row["courses"], row["confirmed"], row["attended"], row["completed"]]
+               for row in institution_counts(year)], first_width=40, freeze=False),
+        Sheet(_("Months"), [_("Month"), _("Sessions"), _("Attendances"), _("New enrolments")],
+              [[f"{year}-{row['month']:02d}", row["sessions"], row["attendances"], row["enrolments"]]
+               for row in month_counts(year)], first_width=40, freeze=False),
+    ])

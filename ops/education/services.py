@@ -282,6 +282,18 @@ def enrol(course: Course, person, *, institution: Institution | None = None, sou
     return enrolment, True
 
 
+def send_enrolment_again(enrolment: Enrolment, locale: str = "ko") -> bool:
+    """Someone enrolled again with this person's name and phone: the enrolment link goes to the
+    phone on file (never to the caller), at most once per 10 minutes; True when queued now."""
+    from ..notify.services import queue_at_most_every
+
+    person = enrolment.person
+    return queue_at_most_every(timedelta(minutes=10), template="education.enrolled_again",
+                               key=f"education-enrolled-again:{enrolment.id}", person_id=person.id,
+                               recipient=person.phone, locale=locale,
+                               data={"course": enrolment.course.title(locale), "url": enrolment_url(enrolment)})
+
+
 def position_in_line(enrolment: Enrolment) -> int | None:
     if enrolment.status != WAITLISTED:
         return None

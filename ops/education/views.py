@@ -9,9 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..accounts.roles import ROLES, role_required
+from ..core.security import private_page
 from ..core.timeutil import utcnow
+from ..core.views import already_registered_page
 from ..extensions import db
 from ..people.consent import NOTICES
+from ..people.phone import mask_phone
 from ..passes.codes import InvalidCode, verify_code
 from .certificates import (NotCompleted, VALID, certificate_for, certificate_pdf, issue_certificate,
                            verify_certificate)
@@ -20,7 +23,8 @@ from .models import CITIZENS, Course, Enrolment, Institution
 from .roster import MAX_ROWS, UnreadableFile, enrol_roster, rows_from_text, rows_from_upload
 from .services import (AlreadyCancelled, CourseClosed, OfferGone, accept_offer, attended_session_ids, cancel_enrolment,
                        coordinated_institutions, courses_for_institution, enrol_person, enrolment_history,
-                       enrolment_open, is_complete, may_act_for, position_in_line)
+                       enrolment_open, is_complete, may_act_for, position_in_line,
+                       send_enrolment_again)
 
 PAST_SHOWN = 20  # finished courses listed under "past", newest first
 
@@ -76,9 +80,12 @@ def course(course_id: int):
             db.session.rollback()
             flash(_("Enrolment in this course is closed."), "error")
             return redirect(url_for(".course", course_id=course.id))
-        db.session.commit()
         if not created:
-            flash(_("You were already enrolled: here is your enrolment."), "success")
+            sent = send_enrolment_again(enrolment, locale())
+            db.session.commit()
+            return already_registered_page(heading=course.title(locale()),
+                                           masked_phone=mask_phone(enrolment.person.phone), sent=sent, back_url=url_for(".course", course_id=course.id))
+        db.session.commit()
         return redirect(url_for(".enrolment", code=enrolment.code))
     status = 422 if request.method == "POST" else 200
     return render_template("education/course.html", course=course, form=form, notices=NOTICES,
@@ -99,6 +106,7 @@ def history_label(what: str) -> str:
 
 
 @bp.get("/education/e/<code>")
+@private_page
 def enrolment(code: str):
     """The learner's page: status, place in line, an offered place to accept, sessions, the QR and certificate."""
     enrolment = _enrolment_by_code(code)
@@ -126,6 +134,7 @@ def accept(code: str):
 
 
 @bp.route("/education/e/<code>/cancel", methods=["GET", "POST"])
+@private_page
 def cancel(code: str):
     """Asks once more before cancelling (a mistaken tap would give the place away)."""
     enrolment = _enrolment_by_code(code)
@@ -142,6 +151,7 @@ def cancel(code: str):
 
 
 @bp.get("/education/e/<code>/certificate.pdf")
+@private_page
 def certificate(code: str):
     """The learner downloads their certificate once the course's rule is met."""
     enrolment = _enrolment_by_code(code)
@@ -166,6 +176,7 @@ def pdf_response(cert) -> Response:
 
 
 @bp.get("/verify/<code>")
+@private_page
 def verify(code: str):
     """Anyone can check a certificate: valid, revoked or unknown, with the name masked."""
     state, cert = verify_certificate(code)

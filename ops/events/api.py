@@ -9,11 +9,13 @@ from werkzeug.datastructures import MultiDict
 
 from ..accounts.roles import STAFF, api_role_required
 from ..core.api import api_error
+from ..core.views import already_registered_message
 from ..extensions import db
 from ..passes.codes import InvalidCode, verify_code
 from . import services
 from .forms import RegistrationForm
-from .schemas import event_changes, event_payload
+from ..core.schemas import json_object, parse_body
+from .schemas import RegistrationBody, event_changes, event_payload
 
 bp = Blueprint("events_api", __name__, url_prefix="/api/v1")
 
@@ -34,7 +36,7 @@ def _event_json(event) -> dict:
 @bp.post("/events")
 @api_role_required(*STAFF)
 def create_event():
-    fields, errors = event_payload(request.get_json(silent=True))
+    fields, errors = event_payload(json_object())
     if errors:
         return jsonify(errors=errors), 422
     try:
@@ -52,7 +54,7 @@ def change_event(slug: str):
     """Change an event: the fields sent, and ticket types by name (changed, or added when new).
     All or nothing: one bad value changes nothing. More seats promote the waiting list at once."""
     event = _event_or_404(slug)
-    fields, changes, errors = event_changes(request.get_json(silent=True), {t.name for t in event.ticket_types})
+    fields, changes, errors = event_changes(json_object(), {t.name for t in event.ticket_types})
     if errors:
         return jsonify(errors=errors), 422
     try:
@@ -83,9 +85,7 @@ def _form_data(body: dict) -> MultiDict:
 def register(slug: str):
     """Public registration: 201 with the ticket, 422 with the errors, 409 when sold out."""
     event = services.registration_event(slug) or abort(404)
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return jsonify(errors={"body": _("Send a JSON object.")}), 422
+    body = parse_body(RegistrationBody).as_form_body()
     locale = str(get_locale() or "ko")
     form = RegistrationForm(formdata=_form_data(body), meta={"csrf": False}).setup(
         event, locale, sessions=bool(body.get("sessions")))
@@ -104,12 +104,17 @@ def register(slug: str):
         db.session.rollback()
         return api_error(409, "registration_closed")
     registration = registered.registration
+    if not registered.created:
+        # Whoever knows a name and a phone must not get that person's ticket: it goes to their phone.
+        sent = services.send_ticket_again(registration)
+        body = {"already_registered": True, "phone": registration.masked_phone, "sent_again": sent,
+                "message": already_registered_message(registration.masked_phone, sent)}
+        db.session.commit()
+        return jsonify(body), 200
     body = {"id": registration.id, "status": registration.status, "ticket_code": registration.code,
             "ticket_url": services.ticket_url(registration, external=True)}
     db.session.commit()  # after reading the answer, so that it needs no reload
-    if not registered.created:
-        body["existing"] = True
-    return jsonify(body), 201 if registered.created else 200
+    return jsonify(body), 201
 
 
 @bp.get("/events/<slug>/numbers")

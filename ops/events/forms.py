@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from markupsafe import Markup
 from wtforms.widgets import CheckboxInput, ListWidget, html_params
 
-from ..people.forms import KoreanMobile
+from ..people.forms import ConsentField, KoreanMobile
 from .countries import country_choices, country_names, country_options
 
 
@@ -62,9 +62,9 @@ class RegistrationForm(FlaskForm):
                        render_kw={"autocomplete": "address-level2"})
     ticket_type = SelectField(_l("Ticket type"), validators=[DataRequired(_l("Please choose a ticket type."))])
     sessions = MultiCheckboxField(_l("Conferences (optional)"), coerce=int, validators=[Optional()])
-    consent = BooleanField(_l("I agree to the collection and use of my personal information (required)"),
+    consent = ConsentField(_l("I agree to the collection and use of my personal information (required)"),
                            validators=[DataRequired(_l("We need your consent to take the registration."))])
-    consent_sms = BooleanField(_l("I would like reminder text messages (optional)"))
+    consent_sms = ConsentField(_l("I would like reminder text messages (optional)"))
 
     def validate_country(self, field):
         if field.data not in country_names("en"):

@@ -17,6 +17,10 @@ message_template("events.ticket",
                  ko="[서울디지털재단] {name}님, {event} 입장권입니다 ({days}, {venue}). QR: {url}",
                  en="[Seoul Digital Foundation] {name}, your ticket for {event} ({days}, {venue}). QR: {url}",
                  subject_ko="{event} 입장권", subject_en="Your ticket for {event}")
+message_template("events.ticket_again",
+                 ko="[서울디지털재단] {name}님, 이미 신청하신 {event} 입장권 링크를 다시 보내 드립니다: {url}",
+                 en="[Seoul Digital Foundation] {name}, you are already registered for {event}. Your ticket: {url}",
+                 subject_ko="{event} 입장권", subject_en="Your ticket for {event}")
 message_template("events.waitlisted",
                  ko="[서울디지털재단] {name}님, {event} 신청이 대기자로 접수되었습니다. 자리가 나면 바로 알려드립니다. {url}",
                  en="[Seoul Digital Foundation] {name}, you are on the waiting list for {event}. "

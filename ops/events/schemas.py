@@ -4,9 +4,36 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from flask_babel import gettext as _
+from typing import Literal
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..core.schemas import Body, Flag, Id, Text
 from ..core.timeutil import seoul_to_utc
+
+class RegistrationBody(Body):
+    """POST /api/v1/events/<slug>/registrations. The public form then checks what it means (a mobile
+    number, a country, a ticket type of this event), so that the API and the form say the same."""
+
+    name: Text(100)
+    phone: Text(40)
+    ticket_type: Text(60) = ""
+    country: Text(2) = "KR"
+    email: Text(254) | None = None
+    affiliation: Text(200) | None = None
+    city: Text(100) | None = None
+    sessions: list[Id] | None = None
+    consent: Flag
+    consent_sms: Flag = False
+    locale: Literal["ko", "en"] | None = None
+    messages = {"consent": _l("Send true to agree; only true counts as a yes."),
+                "consent_sms": _l("Send true to agree; only true counts as a yes."),
+                "locale": _l("Use ko or en.")}
+
+    def as_form_body(self) -> dict:
+        return self.model_dump(exclude_none=True)
+
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 TYPE_NAME = re.compile(r"^[a-z0-9_-]{1,60}$")
@@ -46,7 +73,7 @@ def _colour(spec: dict, errors: dict, key: str) -> str | None:
 def _capacity(value, errors: dict, key: str):
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1_000_000:
         errors[key] = _("Capacity must be a whole number of seats (or null for unlimited).")
         return None
     return value

@@ -436,6 +436,20 @@ def _queue_registration_news(registration: Registration, phone: str) -> None:
                   data=_message_data(registration), locale=registration.locale, purpose="service")
 
 
+TICKET_AGAIN_EVERY = timedelta(minutes=10)
+
+
+def send_ticket_again(registration: Registration) -> bool:
+    """Someone registered again with this person's name and phone: the ticket link goes to the
+    phone on file (never to the caller), at most once per 10 minutes; True when queued now."""
+    from ..notify.services import queue_at_most_every
+
+    phone = registration.person.phone if registration.person else None
+    return queue_at_most_every(TICKET_AGAIN_EVERY, template="events.ticket_again",
+                               key=f"event-ticket-again:{registration.id}", person_id=registration.person_id,
+                               recipient=phone, data=_message_data(registration), locale=registration.locale)
+
+
 def registration_by_code(code: str) -> Registration | None:
     """The registration with its event, ticket type and conferences (the ticket page shows them all),
     in one query instead of four (issue 19): joining the event and ticket type took the ticket page

@@ -1,8 +1,6 @@
 """Events HTML: the public registration and ticket pages, and the staff pages."""
 from __future__ import annotations
 
-import csv
-import io
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -15,6 +13,9 @@ from sqlalchemy import func, select
 from ..accounts.roles import STAFF, Role, role_required
 from ..core.forms import REFUSED, form_action
 from ..core.timeutil import seoul_to_utc, to_seoul, utcnow
+from ..core import export as exports
+from ..core.security import private_page
+from ..core.views import already_registered_page
 from ..extensions import db
 from ..people.consent import NOTICES
 from . import services
@@ -100,10 +101,14 @@ def register(slug: str):
             db.session.rollback()
             state = "closed"
         else:
+            if not registered.created:
+                registration = registered.registration
+                sent = services.send_ticket_again(registration)
+                db.session.commit()
+                return already_registered_page(heading=event.title(locale), masked_phone=registration.masked_phone,
+                                               sent=sent, back_url=url_for("events.register", slug=event.slug))
             ticket = url_for("events.ticket", code=registered.registration.code)
             db.session.commit()  # after reading the code, so that it needs no reload (as the API)
-            if not registered.created:
-                flash(_("You were already registered: here is your ticket."), "info")
             return redirect(ticket)
         status = 422
     elif request.method == "POST":
@@ -113,6 +118,7 @@ def register(slug: str):
 
 
 @bp.get("/t/<code>")
+@private_page
 def ticket(code: str):
     """The ticket: QR, event, days, how to get there; prints on one page."""
     registration = services.registration_by_code(code) or abort(404)
@@ -126,6 +132,7 @@ def ticket(code: str):
 
 
 @bp.route("/t/<code>/cancel", methods=["GET", "POST"])
+@private_page
 def cancel(code: str):
     registration = services.registration_by_code(code) or abort(404)
     if request.method == "POST":
@@ -406,25 +413,8 @@ def export(slug: str, fmt: str):
     stamp = to_seoul(utcnow()).strftime("%Y%m%d-%H%M")
     filename = f"{event.slug}-attendees-{stamp}.{fmt}"
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(services.EXPORT_COLUMNS)
-        writer.writerows(rows)
-        body = "\ufeff" + out.getvalue()  # BOM: Excel then opens Korean text correctly
-        mimetype = "text/csv; charset=utf-8"
+        body = exports.csv_text(services.EXPORT_COLUMNS, rows)
     else:
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(event.slug[:31])
-        sheet.append(list(services.EXPORT_COLUMNS))
-        for row in rows:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        body = buffer.getvalue()
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+        body = exports.workbook([exports.Sheet(event.slug, list(services.EXPORT_COLUMNS), rows, freeze=False,
+                                             bold_header=False)])
+    return exports.download(body, filename)

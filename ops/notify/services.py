@@ -38,7 +38,7 @@ from ..core.sql import dialect_insert
 from ..core.timeutil import SEOUL, seoul_to_utc, to_seoul, utcnow
 from ..extensions import db
 from ..people.consent import SMS_REMINDERS
-from ..people.services import live_consents
+from ..people.services import live_consents, withdrew_consent
 from . import channels
 from .background import enqueue_soon
 from .models import OutboxMessage
@@ -48,6 +48,8 @@ log = logging.getLogger("ops.notify")
 
 STATUSES = ("pending", "sending", "sent", "failed", "skipped")
 NO_CONSENT = "no current consent to reminders"
+WITHDRAWN = "the person withdrew consent to reminders"
+STOP_LINK = {"ko": "수신거부: {url}", "en": "Stop texts: {url}"}
 
 
 def queue_message(*, template: str, dedup_key: str, person=None, recipient: str | None = None,
@@ -91,6 +93,21 @@ def add_to_outbox(*, template: str, dedup_key: str, person_id: int | None, recip
     if message_id is not None:
         wake_after_commit()
     return message_id
+
+
+def queue_at_most_every(every: timedelta, *, template: str, key: str, person_id: int | None,
+                        recipient: str | None, data: dict | None = None, locale: str = "ko") -> bool:
+    """A service message sent again on request (a ticket link to its owner's phone), at most once
+    per ``every`` for ``key``; True when one was queued now. The slot in the dedup key stops two
+    requests of the same moment from both queueing one."""
+    now = utcnow()
+    recent = db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedup_key.like(f"{key}@%"),
+                                                              OutboxMessage.created_at > now - every).limit(1))
+    if recent is not None:
+        return False
+    slot = int(now.timestamp() // every.total_seconds())
+    return add_to_outbox(template=template, dedup_key=f"{key}@{slot}", person_id=person_id, recipient=recipient,
+                         data=data, locale=locale, purpose="service") is not None
 
 
 def _message_values(template, dedup_key, person_id, recipient, channel, data, locale, purpose, send_after) -> dict:
@@ -235,6 +252,10 @@ def render(message) -> channels.Outgoing:
         subject = subject.format(**(message.data or {})) if subject else None
     except (KeyError, IndexError, ValueError) as exc:
         raise channels.PermanentFailure(f"template {message.template} needs {exc}") from None
+    if message.channel == "sms" and message.person_id:
+        from ..people.stop import stop_url
+
+        body = f"{body} {STOP_LINK[locale].format(url=stop_url(message.person_id))}"
     return channels.Outgoing(id=message.id, key=message.dedup_key, channel=message.channel,
                              recipient=message.recipient, body=body, subject=subject, locale=locale)
 
@@ -253,7 +274,8 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(60 * 2 ** max(attempts - 1, 0), 3600))
 
 
-def deliver(message, token: str, consenting: set[int], sent_later: list[int] | None = None) -> str:
+def deliver(message, token: str, consenting: set[int], sent_later: list[int] | None = None,
+            withdrawn: set[int] = frozenset()) -> str:
     """Send one claimed message and record the outcome: sent, skipped, failed or pending (retry).
 
     A text sent through an idempotent SMS channel may be marked sent together with the rest of
@@ -266,7 +288,8 @@ def deliver(message, token: str, consenting: set[int], sent_later: list[int] | N
         _finish(message.id, token, status="failed", last_error="gave up: the worker stopped on every try")
         return "failed"
     if message.purpose == "reminder" and message.person_id not in consenting:
-        _finish(message.id, token, status="skipped", last_error=NO_CONSENT)
+        _finish(message.id, token, status="skipped",
+                last_error=WITHDRAWN if message.person_id in withdrawn else NO_CONSENT)
         return "skipped"
     try:
         outgoing = render(message)
@@ -313,10 +336,12 @@ def dispatch_due(batch: int | None = None, now: datetime | None = None) -> dict[
         messages = claim_due(token, batch, now)
         if not messages:
             return counts
-        consenting = consenting_to_reminders({m.person_id for m in messages if m.purpose == "reminder" and m.person_id})
+        asked = {m.person_id for m in messages if m.purpose == "reminder" and m.person_id}
+        consenting = consenting_to_reminders(asked)
+        withdrawn = withdrew_consent(asked - consenting, SMS_REMINDERS)
         sent_later: list[int] = []
         for message in messages:
-            outcome = deliver(message, token, consenting, sent_later)
+            outcome = deliver(message, token, consenting, sent_later, withdrawn)
             counts[outcome] = counts.get(outcome, 0) + 1
         _mark_sent(sent_later, token)
 

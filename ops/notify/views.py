@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from ..accounts.roles import STAFF, role_required
 from ..extensions import db
 from .models import OutboxMessage
-from .services import NO_CONSENT, STATUSES, NotRetryable, outbox_counts, retry_message
+from .services import NO_CONSENT, STATUSES, WITHDRAWN, NotRetryable, outbox_counts, retry_message
 
 bp = Blueprint("notify", __name__, template_folder="templates", static_folder="static",
                static_url_path="/notify/static")
@@ -22,6 +22,8 @@ def reason_label(reason: str | None) -> str:
         return ""
     if reason == NO_CONSENT:
         return _("No current consent to reminders")
+    if reason == WITHDRAWN:
+        return _("The person withdrew consent to reminders")
     if reason.startswith("unknown template "):
         return _("Unknown message text (%(name)s)", name=reason.removeprefix("unknown template "))
     return reason

@@ -19,7 +19,7 @@ from flask import current_app
 
 from ..core.errors import DomainError
 
-KINDS = {"T", "A", "B", "C", "F"}
+KINDS = {"T", "A", "B", "C", "F", "S"}  # S: a person's stop-texts link (ops.people.stop)
 _SCOPE = re.compile(r"^[A-Z0-9-]{1,40}$")
 _SERIAL = re.compile(r"^[A-Z2-7]{8,16}$")
 SIGNATURE_CHARS = 16

@@ -12,6 +12,8 @@ def init_app(app) -> None:
     app.add_template_filter(mask_name, "mask_name")
     app.add_template_filter(mask_phone, "mask_phone")
     app.add_template_filter(district_name, "district_name")
+    from .stop import stop_code
+    app.add_template_global(lambda person_id: f"/stop/{stop_code(person_id)}", "stop_path")
     register_tile(Tile("people.index", _l("People"), _l("Citizens served, with their consent records"),
                        STAFF, order=80))
 

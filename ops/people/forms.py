@@ -26,6 +26,22 @@ class KoreanMobile:
             raise ValidationError(str(exc.message)) from None
 
 
+class ConsentField(BooleanField):
+    """A consent checkbox: only the box's own value ("y") is a yes. Any other value sent (``no``,
+    ``0``, ``false``…) is refused with a message, never read as a yes and never quietly as a no."""
+
+    def process_formdata(self, valuelist):
+        self.refused_value = bool(valuelist) and valuelist[0] != "y"
+        self.data = bool(valuelist) and valuelist[0] == "y"
+
+    def _value(self):
+        return "y"
+
+    def pre_validate(self, form):
+        if getattr(self, "refused_value", False):
+            raise ValidationError(_l("Consent is given only by ticking the box."))
+
+
 class PersonFieldsMixin:
     name = StringField(_l("Name"), validators=[DataRequired(_l("Please enter the name.")), Length(max=100)])
     phone = TelField(_l("Mobile number"), validators=[DataRequired(_l("Please enter the mobile number.")),
@@ -35,9 +51,9 @@ class PersonFieldsMixin:
         Optional(), NumberRange(min=1900, max=seoul_today().year, message=_l("Please check the year of birth."))],
         render_kw={"inputmode": "numeric", "placeholder": "1950"})
     district = SelectField(_l("District"), validators=[Optional()])
-    consent_collection = BooleanField(_l("I agree to the collection and use of my personal information (required)"),
+    consent_collection = ConsentField(_l("I agree to the collection and use of my personal information (required)"),
                                       validators=[DataRequired(_l("We need your consent to take the application."))])
-    consent_sms = BooleanField(_l("I would like reminder text messages (optional)"))
+    consent_sms = ConsentField(_l("I would like reminder text messages (optional)"))
 
     def fill_district_choices(self):
         self.district.choices = [("", _l("Choose your district"))] + district_choices(str(get_locale() or "ko"))

@@ -187,6 +187,15 @@ def live_consents(person_ids, purpose: str) -> set[int]:
     return {pid for pid, live in latest.items() if live}
 
 
+def withdrew_consent(person_ids, purpose: str) -> set[int]:
+    """Of these people, those who once agreed to ``purpose`` and withdrew (the outbox says so when it skips)."""
+    person_ids = {pid for pid in person_ids if pid is not None}
+    if not person_ids:
+        return set()
+    return set(db.session.scalars(select(Consent.person_id).where(
+        Consent.person_id.in_(person_ids), Consent.purpose == purpose, Consent.withdrawn_at.is_not(None))))
+
+
 def has_consent(person: Person, purpose: str) -> bool:
     return person.id in live_consents({person.id}, purpose)
 

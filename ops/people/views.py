@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from ..accounts.roles import STAFF, role_required
+from ..core.security import private_page
 from ..extensions import db
 from .consent import COLLECTION, NOTICES, SMS_REMINDERS
 from .forms import PersonForm
@@ -64,3 +65,47 @@ def show(person_id: int):
     consents = db.session.scalars(select(Consent).where(Consent.person_id == person.id)
                                   .order_by(Consent.recorded_at.desc())).all()
     return render_template("people/show.html", person=person, consents=consents)
+
+
+# --- Withdrawing consent, stopping texts --------------------------------------------------------
+
+@bp.route("/stop/<code>", methods=["GET", "POST"])
+@private_page
+def stop(code: str):
+    """The link in every text: stop reminder texts, or withdraw every consent. Asks before acting."""
+    from .stop import granted_purposes, person_for_stop, stop_texts, withdraw_all
+
+    person = person_for_stop(code) or abort(404)
+    done = None
+    if request.method == "POST":
+        what = request.form.get("what")
+        if what == "texts":
+            stop_texts(person, source="stop-link")
+            done = _("You will receive no more reminder texts.")
+        elif what == "all":
+            withdraw_all(person, source="stop-link")
+            done = _("Your consents are withdrawn. You will receive no more reminder texts.")
+        else:
+            abort(422)
+        db.session.commit()
+    return render_template("people/stop.html", done=done, granted=granted_purposes(person)), 200
+
+
+@bp.post("/people/<int:person_id>/stop")
+@role_required(*STAFF)
+def staff_stop(person_id: int):
+    """Staff do it for a caller: stop texts, or withdraw every consent."""
+    from .stop import stop_texts, withdraw_all
+
+    person = db.session.get(Person, person_id) or abort(404)
+    what = request.form.get("what")
+    if what == "texts":
+        stop_texts(person, source="staff", recorded_by=current_user)
+        flash(_("Reminder texts are stopped for this person."), "success")
+    elif what == "all":
+        withdraw_all(person, source="staff", recorded_by=current_user)
+        flash(_("Every consent of this person is withdrawn."), "success")
+    else:
+        abort(422)
+    db.session.commit()
+    return redirect(url_for("people.show", person_id=person.id))

@@ -1,8 +1,6 @@
 """The survey page behind the texted link (no login), and the results for staff with a CSV export."""
 from __future__ import annotations
 
-import csv
-import io
 
 from flask import Blueprint, Response, abort, render_template
 from flask_babel import get_locale
@@ -105,14 +103,10 @@ def course_results(course_id: int):
 
 
 def _csv(rows: list[list], name: str) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(services.EXPORT_COLUMNS)
-    writer.writerows(rows)
+    from ..core import export
+
     stamp = to_seoul(utcnow()).strftime("%Y%m%d-%H%M")
-    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8")  # BOM: Excel reads Korean
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}-survey-{stamp}.csv"'
-    return response
+    return export.download(export.csv_text(services.EXPORT_COLUMNS, rows), f"{name}-survey-{stamp}.csv")
 
 
 @bp.get("/surveys/events/<slug>.csv")

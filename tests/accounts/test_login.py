@@ -1,5 +1,7 @@
 from datetime import timedelta, timezone
 
+import pytest
+
 from ops.accounts.models import User
 from ops.core.timeutil import utcnow
 from ops.extensions import db
@@ -73,3 +75,50 @@ def test_forms_refuse_posts_without_csrf_token(csrf_app):
     assert response.status_code == 400
     assert "화면이 만료되었습니다" in response.get_data(as_text=True)
     assert client.get("/people").status_code == 302  # not logged in
+
+
+def _from(client, address: str, email: str, password: str):
+    return client.post("/login", data={"email": email, "password": password},
+                       environ_overrides={"REMOTE_ADDR": address})
+
+
+@pytest.mark.pg
+def test_a_strangers_wrong_passwords_do_not_keep_the_owner_out(pg_app, time_machine):
+    """Issue 12: throttling counts per account *and* address, so another address still logs in."""
+    from ops.accounts.services import create_user
+
+    app, client = pg_app, pg_app.test_client()
+    user = create_user("owner@example.org", "admin", "correct-horse-battery")
+    db.session.commit()
+    time_machine.move_to(utcnow().replace(tzinfo=timezone.utc), tick=False)
+    for _ in range(app.config["OPS_LOGIN_FREE_TRIES"] + 3):
+        _from(client, "203.0.113.9", user.email, "wrong-password!")
+    assert _from(client, "203.0.113.9", user.email, "correct-horse-battery").status_code == 429
+    assert _from(client, "198.51.100.7", user.email, "correct-horse-battery").status_code == 302
+
+
+@pytest.mark.pg
+def test_one_address_trying_many_accounts_is_slowed(pg_app, time_machine):
+    app, client = pg_app, pg_app.test_client()
+    time_machine.move_to(utcnow().replace(tzinfo=timezone.utc), tick=False)
+    answers = [_from(client, "203.0.113.9", f"guess{n}@example.org", "x" * 12).status_code
+               for n in range(app.config["OPS_LOGIN_FREE_TRIES_PER_ADDRESS"] + 1)]
+    assert answers[:-1] == [401] * app.config["OPS_LOGIN_FREE_TRIES_PER_ADDRESS"] and answers[-1] == 429
+    assert _from(client, "198.51.100.7", "guess0@example.org", "x" * 12).status_code == 401
+
+
+def test_behind_trusted_proxies_the_forwarded_client_address_counts(tmp_path, monkeypatch, time_machine):
+    from tests.conftest import sqlite_app
+
+    with sqlite_app(tmp_path, monkeypatch, OPS_TRUSTED_PROXIES=1) as app:
+        client = app.test_client()
+        seen = {}
+
+        @app.get("/_addr")
+        def addr():
+            from flask import request
+            seen["addr"] = request.remote_addr
+            return "ok"
+
+        client.get("/_addr", headers={"X-Forwarded-For": "192.0.2.44"}, environ_overrides={"REMOTE_ADDR": "10.0.0.1"})
+    assert seen["addr"] == "192.0.2.44"

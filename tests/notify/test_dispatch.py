@@ -28,7 +28,7 @@ def test_a_due_reminder_is_written_to_the_sink_once_and_marked_sent(app, sink):
     assert services.dispatch_due() == {}
     lines = sink_lines(sink)
     assert [line["key"] for line in lines] == ["r:1"]
-    assert lines[0]["text"] == "[테스트] 김영희님, 내일 교육 일정이 있습니다."
+    assert lines[0]["text"].startswith("[테스트] 김영희님, 내일 교육 일정이 있습니다. 수신거부: http")
     row = _status(message)
     assert (row.status, row.attempts) == ("sent", 1) and row.sent_at is not None
 
@@ -46,7 +46,7 @@ def test_english_speakers_get_the_english_text(app, sink):
     queue(make_person(), "r:en", locale="en")
     db.session.commit()
     services.dispatch_due()
-    assert sink_lines(sink)[0]["text"] == "[Test] 김영희, you have 교육 tomorrow."
+    assert sink_lines(sink)[0]["text"].startswith("[Test] 김영희, you have 교육 tomorrow. Stop texts: http")
 
 
 def test_a_reminder_without_consent_is_skipped_with_the_reason(app, sink):

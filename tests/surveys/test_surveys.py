@@ -133,7 +133,8 @@ def test_learners_who_attended_are_asked_1_to_5_after_the_last_session(client, a
     people = [find_or_create_person(f"수강생{n}", f"010-6666-{n:04d}") for n in (1, 2)]
     for person in people:
         record_consent(person, SMS_REMINDERS, True)
-    attended, stayed_away = (enrol(course, person)[0] for person in people)
+    before = seoul_to_utc(start - timedelta(days=1))  # enrolled while enrolment was open
+    attended, stayed_away = (enrol(course, person, now=before)[0] for person in people)
     perform_checkin(kind=ATTENDANCE, subject_id=attended.id, scope_id=course.id, occasion=str(last.id), method="roll-call")
     db.session.commit()
     assert ask_after_courses(seoul_to_utc(start + timedelta(days=3, hours=1))) == 0  # the last session is on

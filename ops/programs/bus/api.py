@@ -1,14 +1,17 @@
 """JSON for integrations and scripts: free slots (public), and staff entering and deciding requests."""
 from __future__ import annotations
 
-from datetime import date
+from typing import Annotated
 
 from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from pydantic import Field
 from flask_login import current_user
 
 from ...accounts.roles import STAFF, api_role_required
 from ...core.api import api_error
+from ...core.schemas import Body, Day, Id, Note, parse_body
 from ...extensions import db
 from . import services
 from .models import BusVisit, HostInstitution
@@ -46,29 +49,29 @@ def free():
     return jsonify(bus=context["bus"].id, month=f"{context['year']}-{context['month']:02d}", days=days)
 
 
-def _int(body: dict, name: str, errors: dict, message: str) -> int | None:
-    try:
-        return int(body[name])
-    except (KeyError, TypeError, ValueError):
-        errors[name] = message
-        return None
+class VisitBody(Body):
+    """POST /api/v1/bus/visits: a request taken by phone or from another system."""
+
+    institution_id: Id
+    slot_id: Id
+    programme_id: Id
+    date: Day
+    expected_participants: Annotated[int, Field(strict=True, ge=1, le=10_000)]
+    note: Note(1000) | None = None
+    messages = {"institution_id": _l("Please choose the institution."),
+                "slot_id": _l("Please choose one of the bus's time slots."),
+                "programme_id": _l("Please choose a programme."), "date": _l("Please choose a date."),
+                "expected_participants": _l("Please enter the expected number of participants (at least 1).")}
 
 
 @bp.post("/visits")
 @api_role_required(*STAFF)
 def create_visit():
     """A request taken by phone or from another system; 422 with messages by field when it cannot be."""
-    body = request.get_json(silent=True) or {}
+    body = parse_body(VisitBody)
     errors: dict = {}
-    institution_id = _int(body, "institution_id", errors, _("Please choose the institution."))
-    slot_id = _int(body, "slot_id", errors, _("Please choose one of the bus's time slots."))
-    programme_id = _int(body, "programme_id", errors, _("Please choose a programme."))
-    expected = _int(body, "expected_participants", errors,
-                    _("Please enter the expected number of participants (at least 1)."))
-    try:
-        day = date.fromisoformat(str(body.get("date")))
-    except ValueError:
-        day, errors["date"] = None, _("Please choose a date.")
+    institution_id, slot_id, programme_id = body.institution_id, body.slot_id, body.programme_id
+    expected, day = body.expected_participants, body.date
     institution = db.session.get(HostInstitution, institution_id) if institution_id else None
     if institution is None:
         errors.setdefault("institution_id", _("Please choose the institution."))
@@ -76,7 +79,7 @@ def create_visit():
         return _invalid(errors)
     try:
         visit = services.request_visit(institution, slot_id=slot_id, day=day, programme_id=programme_id,
-                                       expected_participants=expected, source="phone", note=body.get("note"),
+                                       expected_participants=expected, source="phone", note=body.note,
                                        by_user=current_user)
     except services.InvalidVisit as exc:
         db.session.rollback()

@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from ...core.timeutil import seoul_today
 from ...extensions import db
 from ...people.districts import district_choices
-from ...people.forms import KoreanMobile
+from ...people.forms import ConsentField, KoreanMobile
 from .models import AGE_BANDS, INSTITUTION_KINDS, Bus, BusProgramme, BusSlot, HostInstitution
 from .services import BAND_LABELS, KIND_LABELS, MAX_RUN_PARTICIPANTS, ROLE_LABELS
 
@@ -58,9 +58,9 @@ class ContactFieldsMixin:
     contact_phone = TelField(_l("Contact person's mobile number"),
                              validators=[DataRequired(_l("Please enter the mobile number.")), KoreanMobile()],
                              render_kw={"inputmode": "tel", "autocomplete": "tel", "placeholder": "010-1234-5678"})
-    consent_collection = BooleanField(_l("I agree to the collection and use of my personal information (required)"),
+    consent_collection = ConsentField(_l("I agree to the collection and use of my personal information (required)"),
                                       validators=[DataRequired(_l("We need your consent to take the request."))])
-    consent_sms = BooleanField(_l("I would like reminder text messages (optional)"))
+    consent_sms = ConsentField(_l("I would like reminder text messages (optional)"))
 
 
 class InstitutionFieldsMixin:
@@ -159,7 +159,7 @@ class ParticipantForm(FlaskForm):
         NumberRange(min=1900, max=seoul_today().year, message=_l("Please check the year of birth."))],
         render_kw={"inputmode": "numeric", "placeholder": "1950"})
     role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
-    consent_collection = BooleanField(_l("The participant (or a child's guardian) agreed to the collection and use "
+    consent_collection = ConsentField(_l("The participant (or a child's guardian) agreed to the collection and use "
                                          "of personal information"),
                                       validators=[DataRequired(_l("We need consent (a guardian's for a child) to "
                                                                   "record a participant."))])

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import calendar
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -164,50 +163,31 @@ def district_label(code: str, locale: str) -> str:
 
 def export_xlsx(year: int, as_of: date, locale: str = "ko") -> bytes:
     """The year's runs and counts as a workbook: one sheet of runs, one per grouping."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from ...core.export import Sheet, workbook
 
     data = summary(year, as_of)
-    book = Workbook()
-    runs = book.active
-    runs.title = _("Runs")
-    runs.append([_("Date"), _("Slot"), _("Institution"), _("District"), _("Activity"), _("Participants"),
-                 _("Aged 60+"), _("Survey answers"), _("Satisfaction (1–5)")])
-    for row in data["rows"]:
-        runs.append([row["day"], row["slot"], row["institution"], district_label(row["district"], locale),
-                     row["programme_en"] if locale == "en" else row["programme_ko"], row["users"],
-                     row["users_60plus"], row["answers"],
-                     round(row["score_sum"] / row["answers"], 2) if row["answers"] else None])
-    for cell in runs["A"][1:]:
-        cell.number_format = "yyyy-mm-dd"
+    runs = [[row["day"], row["slot"], row["institution"], district_label(row["district"], locale),
+             row["programme_en"] if locale == "en" else row["programme_ko"], row["users"],
+             row["users_60plus"], row["answers"],
+             round(row["score_sum"] / row["answers"], 2) if row["answers"] else None] for row in data["rows"]]
     heads = [_("Runs"), _("Participants"), _("Aged 60+"), _("Survey answers"), _("Satisfaction (1–5)")]
 
     def figures(f: Figures) -> list:
         return [f.runs, f.users, f.users_60plus, f.answers, f.satisfaction]
 
-    months = book.create_sheet(_("By month"))
-    months.append([_("Month"), *heads])
-    for month, f in data["by_month"].items():
-        months.append([f"{year}-{month:02d}", *figures(f)])
+    months = [[f"{year}-{month:02d}", *figures(f)] for month, f in data["by_month"].items()]
     months.append([_("Total"), *figures(data["total"])])
-    institutions = book.create_sheet(_("By institution"))
-    institutions.append([_("Institution"), _("District"), *heads])
-    for (name, district), f in data["by_institution"].items():
-        institutions.append([name, district_label(district, locale), *figures(f)])
-    zones = book.create_sheet(_("By region"))
-    zones.append([_("Region"), *heads])
-    for zone, f in data["by_zone"].items():
-        zones.append([str(ZONES[zone]), *figures(f)])
-    districts = book.create_sheet(_("By district"))
-    districts.append([_("District"), *heads])
-    for district, f in data["by_district"].items():
-        districts.append([district_label(district, locale), *figures(f)])
-    for sheet in book.worksheets:
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "A2"
-        for column in sheet.columns:
-            sheet.column_dimensions[column[0].column_letter].width = 16
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook([
+        Sheet(_("Runs"), [_("Date"), _("Slot"), _("Institution"), _("District"), _("Activity"), _("Participants"),
+                          _("Aged 60+"), _("Survey answers"), _("Satisfaction (1–5)")], runs,
+              date_columns=(0,), width=16),
+        Sheet(_("By month"), [_("Month"), *heads], months, width=16),
+        Sheet(_("By institution"), [_("Institution"), _("District"), *heads],
+              [[name, district_label(district, locale), *figures(f)]
+               for (name, district), f in data["by_institution"].items()], width=16),
+        Sheet(_("By region"), [_("Region"), *heads],
+              [[str(ZONES[zone]), *figures(f)] for zone, f in data["by_zone"].items()], width=16),
+        Sheet(_("By district"), [_("District"), *heads],
+              [[district_label(district, locale), *figures(f)] for district, f in data["by_district"].items()],
+              width=16),
+    ])

@@ -3,12 +3,12 @@ from __future__ import annotations
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, EmailField, FieldList, FormField, IntegerField, RadioField, SelectField
+from wtforms import DateField, EmailField, FieldList, FormField, IntegerField, RadioField, SelectField
 from wtforms import StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from ...events.countries import country_choices
-from ...people.forms import KoreanMobile
+from ...people.forms import ConsentField, KoreanMobile
 from .models import DOMESTIC, FOREIGN, LANGUAGES
 
 LANGUAGE_LABELS = {"ko": _l("Korean"), "en": _l("English"), "zh": _l("Chinese"), "ja": _l("Japanese"),
@@ -44,7 +44,7 @@ class VisitRequestForm(FlaskForm):
                                validators=[Optional(), Email(_l("Please check the e-mail address.")), Length(max=254)],
                                render_kw={"autocomplete": "email"})
     note = TextAreaField(_l("Anything we should know (optional)"), validators=[Optional(), Length(max=1000)])
-    consent_collection = BooleanField(_l("I agree to the collection and use of my personal information (required)"),
+    consent_collection = ConsentField(_l("I agree to the collection and use of my personal information (required)"),
                                       validators=[DataRequired(_l("We need your consent to take the request."))])
 
     def fill_choices(self) -> None:

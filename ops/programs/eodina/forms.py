@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ...people.districts import district_choices
-from ...people.forms import KoreanMobile, PersonFieldsMixin
+from ...people.forms import ConsentField, KoreanMobile, PersonFieldsMixin
 from .catalog import SKILLS, SLOTS, TOPICS, slot_label
 
 
@@ -119,7 +119,7 @@ class FamilyFieldsMixin:
                                   choices=[("", "-")] + list(RELATION_LABELS.items()))
     family_phone = TelField(_l("Your mobile number"), validators=[Optional(), KoreanMobile()],
                             render_kw={"inputmode": "tel", "autocomplete": "tel", "placeholder": "010-1234-5678"})
-    family_consent = BooleanField(_l("I agree that my name, relation and number are kept so that the programme "
+    family_consent = ConsentField(_l("I agree that my name, relation and number are kept so that the programme "
                                      "can reach me about the learner (required when signing someone up)"))
 
     def family_given(self) -> bool:
@@ -171,7 +171,7 @@ class CallOutcomeForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     sheet = FileField(_l("Sheet (.xlsx or .csv)"), validators=[FileRequired(_l("Please choose a file."))])
-    consent_on_paper = BooleanField(
+    consent_on_paper = ConsentField(
         _l("Every person in this sheet signed the consent form (collection and use of personal information)"),
         validators=[DataRequired(_l("Only people who consented may be imported."))])
 

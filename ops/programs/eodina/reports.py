@@ -1,7 +1,6 @@
 """Reports: per instructor per month (for activity allowances) and per district and center."""
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -106,24 +105,19 @@ def district_and_center_progress(locale: str = "ko") -> tuple[list[Progress], li
 def export_xlsx(month: str, locale: str = "ko") -> bytes:
     """One workbook: the month per instructor, and progress per district and per center."""
     from flask_babel import gettext as _
-    from openpyxl import Workbook
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Instructors")[:31]
-    sheet.append([_("Instructor"), _("Month"), _("Lessons"), _("Hours"), _("Learners"), _("No-shows"),
-                  _("Feedback (1–5)")])
-    for r in instructor_month(month):
-        sheet.append([r.instructor.person.name, month, r.lessons, r.hours, r.learners, r.no_shows, r.rating])
+    from ...core.export import Sheet, workbook
+
+    sheets = [Sheet(_("Instructors"), [_("Instructor"), _("Month"), _("Lessons"), _("Hours"), _("Learners"),
+                                       _("No-shows"), _("Feedback (1–5)")],
+                    [[r.instructor.person.name, month, r.lessons, r.hours, r.learners, r.no_shows, r.rating]
+                     for r in instructor_month(month)], freeze=False, bold_header=False)]
     districts, centers = district_and_center_progress(locale)
     for title, rows in ((_("Districts"), districts), (_("Centers"), centers)):
-        ws = book.create_sheet(title[:31])
-        ws.append([title, _("Waiting"), _("Matched"), _("Taught"), _("Completed")])
-        for p in rows:
-            ws.append([p.label, p.waiting, p.matched, p.taught, p.completed])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        sheets.append(Sheet(title, [title, _("Waiting"), _("Matched"), _("Taught"), _("Completed")],
+                            [[p.label, p.waiting, p.matched, p.taught, p.completed] for p in rows],
+                            freeze=False, bold_header=False))
+    return workbook(sheets)
 
 
 # --- Where to recruit ----------------------------------------------------------------------------
@@ -190,19 +184,14 @@ def shortage_by_district(locale: str = "ko") -> list[Shortage]:
 def shortage_xlsx(locale: str = "ko") -> bytes:
     """The shortage table as a workbook (one row per district)."""
     from flask_babel import gettext as _
-    from openpyxl import Workbook
 
+    from ...core.export import Sheet, workbook
     from .catalog import TOPICS, slot_label
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Where to recruit")[:31]
-    sheet.append([_("District"), _("Waiting"), _("Free places within reach"), _("Instructors within reach"),
-                  _("Gap"), _("Applicants from the district"), _("Times most asked for"), _("Topics most asked for")])
-    for r in shortage_by_district(locale):
-        sheet.append([r.label, r.waiting, r.free_in_reach, r.instructors_in_reach, r.gap, r.applicants,
-                      ", ".join(f"{slot_label(s)} ({n})" for s, n in r.top_slots),
-                      ", ".join(f"{TOPICS.get(t, t)} ({n})" for t, n in r.top_topics)])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook([Sheet(_("Where to recruit"), [
+        _("District"), _("Waiting"), _("Free places within reach"), _("Instructors within reach"), _("Gap"),
+        _("Applicants from the district"), _("Times most asked for"), _("Topics most asked for")],
+        [[r.label, r.waiting, r.free_in_reach, r.instructors_in_reach, r.gap, r.applicants,
+          ", ".join(f"{slot_label(s)} ({n})" for s, n in r.top_slots),
+          ", ".join(f"{TOPICS.get(t, t)} ({n})" for t, n in r.top_topics)] for r in shortage_by_district(locale)],
+        freeze=False, bold_header=False)])

@@ -1,0 +1,103 @@
+"""Item 4 of issue 12, property-based: generated hostile requests never answer 5xx, and a refused
+one changes nothing in the (real PostgreSQL) database. Run with ``-s`` to see the status counts."""
+from collections import Counter
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from ops.events.models import Registration
+from ops.extensions import db
+from ops.people.models import Consent, Person
+from tests.events.conftest import make_event, registrant
+
+pytestmark = pytest.mark.pg
+
+URL = "/api/v1/events/slw-2025/registrations"
+SETTINGS = settings(max_examples=120, deadline=None, derandomize=True,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+STATUSES: Counter = Counter()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report_statuses():
+    """Prints how many generated requests were sent and the count of each status (run with -s)."""
+    yield
+    print(f"\nhostile requests sent: {sum(STATUSES.values())}; statuses: {dict(sorted(STATUSES.items()))}")
+
+hostile_text = st.one_of(st.text(max_size=300), st.text(alphabet=st.characters(max_codepoint=0x1f), max_size=5),
+                         st.sampled_from(["\x00", "a\x00b", "=HYPERLINK(\"x\")", "9" * 400, "0001-01-01",
+                                          "9999-12", "2147483648", "-1", "true", "no"]))
+scalars = st.one_of(st.none(), st.booleans(), st.integers(min_value=-2**70, max_value=2**70),
+                    st.floats(allow_nan=False), hostile_text)
+json_values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                            st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+                           max_leaves=12)
+FIELDS = ["name", "phone", "ticket_type", "country", "email", "affiliation", "city", "sessions", "consent",
+          "consent_sms", "locale"]
+
+
+def _counts() -> tuple[int, int, int]:
+    db.session.expire_all()
+    return tuple(db.session.scalar(select(func.count(m.id))) for m in (Registration, Person, Consent))
+
+
+def _check(response, before) -> None:
+    STATUSES[response.status_code] += 1
+    assert response.status_code < 500, response.get_data(as_text=True)[:300]
+    if response.status_code >= 400:
+        assert _counts() == before
+
+
+@pytest.fixture
+def client(pg_app):
+    make_event()
+    return pg_app.test_client()
+
+
+@SETTINGS
+@given(changes=st.dictionaries(st.sampled_from(FIELDS), json_values, min_size=1, max_size=4))
+def test_registration_api_with_hostile_fields(client, changes):
+    before = _counts()
+    _check(client.post(URL, json={**registrant(1), **changes}), before)
+
+
+@SETTINGS
+@given(body=json_values)
+def test_registration_api_with_any_json_body(client, body):
+    before = _counts()
+    _check(client.post(URL, json=body), before)
+
+
+@SETTINGS
+@given(depth=st.integers(min_value=1, max_value=3000))
+def test_deeply_nested_bodies(client, depth):
+    before = _counts()
+    _check(client.post(URL, data="[" * depth + "]" * depth, content_type="application/json"), before)
+
+
+@SETTINGS
+@given(part=hostile_text.filter(lambda t: "/" not in t and t not in (".", "..")),
+       prefix=st.sampled_from(["/t/", "/e/", "/education/e/", "/stop/", "/education/courses/"]))
+def test_public_paths_with_hostile_parts(client, part, prefix):
+    from urllib.parse import quote
+
+    before = _counts()
+    _check(client.get(prefix + quote(part, safe="")), before)
+
+
+@SETTINGS
+@given(month=hostile_text, bus=st.one_of(hostile_text, st.integers(min_value=-2**40, max_value=2**40).map(str)))
+def test_free_slots_with_hostile_query(client, month, bus):
+    before = _counts()
+    _check(client.get("/api/v1/bus/free", query_string={"bus": bus, "month": month}), before)
+
+
+@SETTINGS
+@given(changes=st.dictionaries(st.sampled_from(["name", "phone", "consent", "consent_sms", "country", "email"]),
+                               hostile_text, min_size=1, max_size=3))
+def test_registration_form_with_hostile_fields(client, changes):
+    form = {k: v for k, v in registrant(2).items() if k != "consent"} | {"consent": "y"} | changes
+    before = _counts()
+    _check(client.post("/e/slw-2025", data=form), before)
