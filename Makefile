@@ -36,14 +36,14 @@ axe:
 	  { mkdir -p var/axe && cd var/axe && npm install --no-audit --no-fund --silent axe-core@$(AXE_VERSION); } || \
 	  echo "npm not available: the accessibility test will skip (fail under CI)"
 
-# Debian's fonts-nanum: the Korean font embedded in badges (OPS_BADGE_FONT) and the monthly KPI report
-# (OPS_REPORT_FONT); poppler-utils
+# Debian's fonts-nanum: the Korean font embedded in every PDF (OPS_FONT: badges, KPI reports,
+# certificates); poppler-utils
 # (pdffonts, pdftoppm) for the badge tests. Root only; elsewhere install them yourself.
 fonts:
 	@{ [ -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] && command -v pdftoppm >/dev/null 2>&1; } || \
 	  { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-nanum poppler-utils >/dev/null; } || \
-	  echo "fonts-nanum / poppler-utils not installed: badges need the font (see OPS_BADGE_FONT)"
+	  echo "fonts-nanum / poppler-utils not installed: PDFs need the font (see OPS_FONT)"
 
 test: install browser axe fonts
 	$(BIN)/python -m pytest
