@@ -69,7 +69,21 @@ def _signed_links() -> list[str]:
     def first(model, *where):
         return db.session.scalars(select(model).where(*where).order_by(model.id).limit(1)).first()
 
-    urls = []
+    # An event and a citizens' course open today, so their forms are on the page (the demo's are past).
+    from datetime import timedelta
+
+    from ops.core.timeutil import seoul_today, utcnow
+    from ops.education.models import CITIZENS
+    from ops.education.services import add_session, create_course
+    from tests.events.conftest import make_event
+
+    event = make_event("a11y-open")
+    start = utcnow().replace(microsecond=0) + timedelta(days=14)
+    course = create_course(title_ko="시민 AI 특강", title_en="AI lecture", kind="smart_city_center", audience=CITIZENS,
+                           institution=None, capacity=30, completion_percent=80, year=seoul_today().year)
+    add_session(course, starts=start, ends=start + timedelta(hours=2), place="서울스마트시티센터", teacher="박강사")
+    db.session.commit()
+    urls = [f"/e/{event.slug}", f"/education/courses/{course.id}"]
     registration = first(Registration)
     urls += [f"/t/{registration.code}", f"/t/{registration.code}/cancel"]
     enrolment = first(Enrolment)

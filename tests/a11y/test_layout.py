@@ -28,7 +28,7 @@ TARGETS = """() => {
       parent.textContent.trim().length > a.textContent.trim().length + 1 && !a.classList.contains('button');
   };
   document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary').forEach(el => {
-    if (el.closest('[hidden], .visually-hidden, .skip') || el.offsetParent === null) return;
+    if (el.closest('[hidden], .visually-hidden, .skip') || !el.checkVisibility()) return;
     if (el.tagName === 'A' && inSentence(el)) return;
     const box = ((el.type === 'checkbox' || el.type === 'radio') && el.closest('label')) || el;
     const r = box.getBoundingClientRect();
@@ -46,7 +46,7 @@ FOCUS = """() => {
       if (m && (m.length < 4 || Number(m[3]) > 0.5)) return c; } return 'rgb(255, 255, 255)'; };
   const out = [];
   document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary').forEach(el => {
-    if (el.closest('[hidden], .visually-hidden') || el.offsetParent === null) return;
+    if (el.closest('[hidden], .visually-hidden') || !el.checkVisibility()) return;
     el.focus({focusVisible: true});
     const s = getComputedStyle(el);
     if (s.outlineStyle === 'none' || parseFloat(s.outlineWidth) < 2) { out.push({what: el.outerHTML.slice(0, 90), ratio: 0}); return; }
