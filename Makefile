@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test test-calendar browser fonts wrk bench i18n
+.PHONY: install run test test-calendar browser axe fonts wrk bench i18n
 
 $(BIN)/ops: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,16 +29,23 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
 	  echo "chromium not installed: browser tests will skip"
 
-# Debian's fonts-nanum: the Korean font embedded in badges (OPS_BADGE_FONT) and the monthly KPI report
-# (OPS_REPORT_FONT); poppler-utils
+# axe-core (npm) for the accessibility test (tests/a11y), in var/axe (not in git); needs Node's npm.
+AXE_VERSION := 4.10.3
+axe:
+	@grep -qs '"version": "$(AXE_VERSION)"' var/axe/node_modules/axe-core/package.json || \
+	  { mkdir -p var/axe && cd var/axe && npm install --no-audit --no-fund --silent axe-core@$(AXE_VERSION); } || \
+	  echo "npm not available: the accessibility test will skip (fail under CI)"
+
+# Debian's fonts-nanum: the Korean font embedded in every PDF (OPS_FONT: badges, KPI reports,
+# certificates); poppler-utils
 # (pdffonts, pdftoppm) for the badge tests. Root only; elsewhere install them yourself.
 fonts:
 	@{ [ -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] && command -v pdftoppm >/dev/null 2>&1; } || \
 	  { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-nanum poppler-utils >/dev/null; } || \
-	  echo "fonts-nanum / poppler-utils not installed: badges need the font (see OPS_BADGE_FONT)"
+	  echo "fonts-nanum / poppler-utils not installed: PDFs need the font (see OPS_FONT)"
 
-test: install browser fonts
+test: install browser axe fonts
 	$(BIN)/python -m pytest
 
 # The suite (browser tests aside) at fixed moments, Seoul time: tests/clock.py MOMENTS.

@@ -72,15 +72,10 @@ class Config:
         self.MAX_CONTENT_LENGTH = int(env.get("OPS_MAX_UPLOAD_BYTES", str(16 * 1024 * 1024)))
         # A metric-moving action asks for a KPI roll-up at most this often (seconds, per process).
         self.OPS_KPI_ROLLUP_EVERY = int(env.get("OPS_KPI_ROLLUP_EVERY", "300"))
-        # TrueType fonts embedded in printed badges (Korean and Latin): Debian's fonts-nanum by default.
-        self.OPS_BADGE_FONT = env.get("OPS_BADGE_FONT", "/usr/share/fonts/truetype/nanum/NanumGothic.ttf")
-        self.OPS_BADGE_FONT_BOLD = env.get("OPS_BADGE_FONT_BOLD",
-                                           "/usr/share/fonts/truetype/nanum/NanumGothicBold.ttf")
-        # The TrueType font embedded in the monthly KPI report's PDF (Korean glyphs; Debian's fonts-nanum,
-        # installed by `make fonts`) and its bold face.
-        self.OPS_REPORT_FONT = env.get("OPS_REPORT_FONT", "/usr/share/fonts/truetype/nanum/NanumGothic.ttf")
-        self.OPS_REPORT_FONT_BOLD = env.get("OPS_REPORT_FONT_BOLD",
-                                            "/usr/share/fonts/truetype/nanum/NanumGothicBold.ttf")
+        # The TrueType font embedded in every PDF (badges, KPI reports, certificates; Korean and Latin):
+        # Debian's fonts-nanum by default, installed by `make fonts` (ops/core/pdffonts.py).
+        self.OPS_FONT = env.get("OPS_FONT", "/usr/share/fonts/truetype/nanum/NanumGothic.ttf")
+        self.OPS_FONT_BOLD = env.get("OPS_FONT_BOLD", "/usr/share/fonts/truetype/nanum/NanumGothicBold.ttf")
 
         # Notifications: the SMS and e-mail channels and the outbox dispatcher (ops.notify).
         self.OPS_SMS_PROVIDER = env.get("OPS_SMS_PROVIDER", "file")

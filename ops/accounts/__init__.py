@@ -58,11 +58,9 @@ def init_app(app) -> None:
     app.register_blueprint(api.bp)
     app.context_processor(lambda: {"role_label": role_label})
 
-    from flask_babel import lazy_gettext as _t
-
     from ..core.nav import Tile, register_tile
     from .roles import STAFF
 
-    register_tile(Tile("accounts.users", _t("Accounts"), _t("Create accounts and change roles"), ("admin",), order=95))
-    register_tile(Tile("accounts.tokens", _t("API tokens"), _t("Tokens for scanner devices and integrations"),
+    register_tile(Tile("accounts.users", _l("Accounts"), _l("Create accounts and change roles"), ("admin",), order=95))
+    register_tile(Tile("accounts.tokens", _l("API tokens"), _l("Tokens for scanner devices and integrations"),
                        STAFF, order=96))

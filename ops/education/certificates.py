@@ -7,13 +7,12 @@ from flask import current_app
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..core.errors import DomainError
+from ..core.pdffonts import BOLD, REGULAR, register_fonts
 from ..core.timeutil import to_seoul, utcnow
 from ..extensions import db
 from ..passes.codes import InvalidCode, sign_code, verify_code
@@ -21,19 +20,11 @@ from ..passes.qr import qr_png
 from .models import Certificate, Enrolment
 from .services import is_complete
 
-SERIF, SANS = "HYSMyeongJo-Medium", "HYGothic-Medium"
 VALID, REVOKED, UNKNOWN = "valid", "revoked", "unknown"
 
 
 class NotCompleted(DomainError):
     code = "not_completed"
-
-
-def _fonts() -> None:
-    registered = pdfmetrics.getRegisteredFontNames()
-    for name in (SERIF, SANS):
-        if name not in registered:
-            pdfmetrics.registerFont(UnicodeCIDFont(name))
 
 
 def certificate_for(enrolment: Enrolment) -> Certificate | None:
@@ -85,22 +76,22 @@ def verify_url(certificate: Certificate) -> str:
 
 def certificate_pdf(certificate: Certificate, locale: str = "ko") -> bytes:
     """One A4 page: who, which course, when, the number, and a QR of the public verification page."""
-    _fonts()
+    register_fonts()  # embedded TrueType (OPS_FONT): readable without Korean fonts on the reader's side
     enrolment = certificate.enrolment
     course, person = enrolment.course, enrolment.person
     sessions = course.sessions
     en = locale == "en"
     out = io.BytesIO()
-    pdf = canvas.Canvas(out, pagesize=A4)
+    pdf = canvas.Canvas(out, pagesize=A4, initialFontName=REGULAR)  # no unembedded Helvetica either
     width, height = A4
     pdf.setTitle("Certificate of completion" if en else "수료증")
     pdf.setLineWidth(2)
     pdf.rect(15 * mm, 15 * mm, width - 30 * mm, height - 30 * mm)
-    pdf.setFont(SANS, 11)
+    pdf.setFont(REGULAR, 11)
     pdf.drawString(25 * mm, height - 30 * mm, f"No. {certificate.id:05d}-{course.year}")
-    pdf.setFont(SERIF, 36)
+    pdf.setFont(BOLD, 36)
     pdf.drawCentredString(width / 2, height - 65 * mm, "Certificate of Completion" if en else "수  료  증")
-    pdf.setFont(SERIF, 16)
+    pdf.setFont(REGULAR, 16)
     y = height - 100 * mm
     lines = [("Name" if en else "성      명", person.name),
              ("Course" if en else "과  정  명", course.title(locale))]
@@ -113,18 +104,18 @@ def certificate_pdf(certificate: Certificate, locale: str = "ko") -> bytes:
         pdf.drawString(35 * mm, y, label)
         pdf.drawString(75 * mm, y, value[:40])
         y -= 13 * mm
-    pdf.setFont(SERIF, 15)
+    pdf.setFont(REGULAR, 15)
     body = ("This certifies that the above person has completed the course."
             if en else "위 사람은 위 교육과정을 성실히 이수하였으므로 이 증서를 수여합니다.")
     pdf.drawCentredString(width / 2, y - 10 * mm, body)
     issued = to_seoul(certificate.issued_at).date()
     pdf.drawCentredString(width / 2, y - 30 * mm, f"{issued:%Y. %m. %d.}")
-    pdf.setFont(SERIF, 22)
+    pdf.setFont(REGULAR, 22)
     pdf.drawCentredString(width / 2, y - 50 * mm, "Seoul Digital Foundation" if en else "서울디지털재단 이사장")
     size = 38 * mm
     pdf.drawImage(ImageReader(io.BytesIO(qr_png(verify_url(certificate), box_size=6))),
                   width - 25 * mm - size, 25 * mm, size, size)
-    pdf.setFont(SANS, 9)
+    pdf.setFont(REGULAR, 9)
     pdf.drawString(25 * mm, 35 * mm, "Verify this certificate by scanning the QR code or at:" if en
                    else "QR 코드를 찍거나 아래 주소에서 진위를 확인할 수 있습니다.")
     pdf.drawString(25 * mm, 29 * mm, verify_url(certificate)[:95])

@@ -3,27 +3,24 @@
 Each badge shows the event (Korean and English), the name as registered (Hangul or Latin), the
 affiliation, the ticket type in its colour (Korean and English) and the ticket's QR, so a badge also
 gets its wearer in at the door. The text is set in a TrueType font embedded in the PDF (Debian's
-fonts-nanum by default, see ``OPS_BADGE_FONT``): a badge prints the same on any printer, with no
+fonts-nanum by default, see ``OPS_FONT``): a badge prints the same on any printer, with no
 font installed there. Every badge printed is recorded (``BadgePrint``).
 """
 from __future__ import annotations
 
 import io
-import os
 
-from flask import current_app
 from flask_babel import gettext as _
 from reportlab.lib.colors import HexColor, white
 from reportlab.lib.pagesizes import A6
 from reportlab.lib.units import inch, mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..core.errors import DomainError
+from ..core.pdffonts import BOLD, REGULAR, register_fonts
 from ..extensions import db
 from ..passes.qr import qr_png
 from .models import CANCELLED, CONFIRMED, BadgePrint, Event, Registration
@@ -33,22 +30,7 @@ SIZES = {
     "a6": (A6[0], A6[1], 7 * mm, 16 * mm, 30, 36 * mm),
     "label": (4 * inch, 3 * inch, 4 * mm, 11 * mm, 24, 24 * mm),  # the common 4 × 3 in badge label
 }
-REGULAR, BOLD = "OpsBadge", "OpsBadgeBold"
-
-
-class BadgeFontMissing(DomainError):
-    code = "badge_font_missing"
-
-
-def _fonts() -> None:
-    registered = pdfmetrics.getRegisteredFontNames()
-    for name, key in ((REGULAR, "OPS_BADGE_FONT"), (BOLD, "OPS_BADGE_FONT_BOLD")):
-        if name in registered:
-            continue
-        path = current_app.config[key]
-        if not os.path.exists(path):
-            raise BadgeFontMissing(f"{key}: {path} not found (install Debian's fonts-nanum, see the README)")
-        pdfmetrics.registerFont(TTFont(name, path))  # TrueType: subset and embedded in each PDF
+_fonts = register_fonts  # the one font setting of every PDF (OPS_FONT)
 
 
 def badge_registrations(event: Event, *, ticket_type: str | None = None, ids=()) -> list[Registration]:

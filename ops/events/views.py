@@ -280,11 +280,12 @@ def add_session(slug: str):
 @bp.get("/events/manage/<slug>")
 @role_required(*STAFF)
 def live(slug: str):
-    """Live numbers for staff and managers; the page refreshes itself."""
+    """Live numbers for staff and managers; ops.js fetches the page again every 30 s into its
+    live region (no meta refresh), and the refresh button works without JavaScript."""
     event = _event_or_404(slug)
     numbers = services.live_numbers(event, request.args.get("day") or None)
     return render_template("events/live.html", event=event, n=numbers, conflicts=gate_conflicts(event),
-                           locale=_locale())
+                           locale=_locale(), updated=to_seoul(utcnow()))
 
 
 @bp.get("/events/manage/<slug>/registrations")
@@ -372,7 +373,8 @@ def badges(slug: str):
 @role_required(*STAFF)
 def badges_pdf(slug: str):
     """The chosen badges as one PDF (one badge a page); each badge printed is recorded."""
-    from .badges import BadgeFontMissing, badge_registrations, record_prints
+    from ..core.pdffonts import FontMissing
+    from .badges import badge_registrations, record_prints
     from .badges import badges_pdf as render_badges
 
     event = _event_or_404(slug)
@@ -387,7 +389,7 @@ def badges_pdf(slug: str):
         return redirect(url_for("events.badges", slug=slug))
     try:
         body = render_badges(event, chosen, size)
-    except BadgeFontMissing as exc:
+    except FontMissing as exc:
         current_app.logger.error("badges: %s", exc)
         abort(503, description=_("The badge font is not installed on the server."))
     record_prints(chosen, user=current_user, size=size)

@@ -149,20 +149,10 @@ def _labels() -> dict:
 
 
 def _fonts() -> tuple[str, str]:
-    """Register the configured TrueType font (embedded, subset, in the PDF) once per process."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
+    """The configured TrueType font (embedded, subset, in the PDF): ops/core/pdffonts.py."""
+    from ..core.pdffonts import register_fonts
 
-    regular, bold = "ReportSans", "ReportSans-Bold"
-    if regular not in pdfmetrics.getRegisteredFontNames():
-        config = current_app.config
-        try:
-            pdfmetrics.registerFont(TTFont(regular, config["OPS_REPORT_FONT"]))
-            pdfmetrics.registerFont(TTFont(bold, config["OPS_REPORT_FONT_BOLD"]))
-        except Exception as exc:  # a missing font file: say which and how to get it
-            raise RuntimeError(f"the report font {config['OPS_REPORT_FONT']} cannot be read ({exc}); "
-                               "install Debian's fonts-nanum (make fonts) or set OPS_REPORT_FONT") from exc
-    return regular, bold
+    return register_fonts()
 
 
 def _number(value) -> str:

@@ -62,6 +62,15 @@ def checkin(body: dict, code, handler):
 
 def answer_scan(outcome: ScanOutcome):
     """Keep an admission (or roll a refusal back) and answer the scanner: one shape for every scan endpoint."""
+    settle_scan(outcome)
+    payload = outcome.as_json()
+    if outcome.status >= 400:
+        payload["error"] = outcome.result
+    return jsonify(payload), outcome.status
+
+
+def settle_scan(outcome: ScanOutcome) -> None:
+    """Keep an admission (commit) or roll a refusal back: the JSON scanner and the plain form alike."""
     if outcome.status < 400:
         if runs_without_transaction(db.session()):
             db.session.flush()  # each statement commits on its own: there is no transaction to end
@@ -70,10 +79,6 @@ def answer_scan(outcome: ScanOutcome):
         request_rollup()
     else:
         db.session.rollback()
-    payload = outcome.as_json()
-    if outcome.status >= 400:
-        payload["error"] = outcome.result
-    return jsonify(payload), outcome.status
 
 
 @bp.post("/checkin/<int:checkin_id>/undo")

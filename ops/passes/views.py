@@ -94,7 +94,7 @@ def icon(size: int):
     return response
 
 
-@bp.get("/scan")
+@bp.route("/scan", methods=["GET", "POST"])
 @role_required(*STAFF)
 def scanner():
     """The door scanner for phones and handheld scanners: ?gate=…&context=<area>:<value>."""
@@ -129,6 +129,7 @@ def scanner():
         "not_booked": _("Not booked for this room"), "room_full": _("The room is full"),
         "give_walk_in": _("Give a walk-in seat"),
     }
+    manual = _manual_scan(request.form.get("code") or "", gate, occasion, texts) if request.method == "POST" else None
     urls = {"checkin": url_for("passes_api.checkin"), "undo": url_for("passes_api.undo", checkin_id=0),
             "jsqr": url_for("passes.static", filename="vendor/jsqr/jsQR.js"), "search": search_url,
             "tones": {name: url_for("passes.tone", name=name) for name in TONES}}
@@ -140,5 +141,28 @@ def scanner():
                     sw_scope=url_for("passes.scanner"))
     return render_template("passes/scan.html", gate=gate, context=context_arg if title else "",
                            context_title=title, search_url=search_url, links=links,
-                           offline="offline_list" in urls, occasions=occasions, occasion=occasion,
+                           offline="offline_list" in urls, occasions=occasions, occasion=occasion, manual=manual,
                            config={"texts": texts, "urls": urls, "occasion": occasion})
+
+
+def _manual_scan(text: str, gate: str, occasion: str, texts: dict) -> dict:
+    """The code typed (or scanned) into the form, sent as a plain form post: works without JavaScript."""
+    from flask_login import current_user
+
+    from .api import settle_scan
+    from .scan import SCAN_HANDLERS
+
+    if not gate:
+        return {"kind": "bad", "title": texts["gate_needed"]}
+    try:
+        code = verify_code(text.strip())
+    except InvalidCode:
+        return {"kind": "bad", "title": texts["invalid"], "detail": _("This is not a valid code.")}
+    handler = SCAN_HANDLERS.get(code.kind)
+    if handler is None:
+        return {"kind": "bad", "title": texts["unknown"], "detail": _("This code is not for this scanner.")}
+    outcome = handler(code, gate=gate, by_user=current_user._get_current_object(), occasion=occasion or None)
+    settle_scan(outcome)
+    kind = "ok" if outcome.result == "ok" else ("warn" if outcome.result == "already_checked_in" else "bad")
+    return {"kind": kind, "title": texts.get(outcome.result, texts["error"]), "name": outcome.name,
+            "label": outcome.label, "detail": outcome.detail}

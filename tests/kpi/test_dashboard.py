@@ -93,7 +93,8 @@ def test_the_page_draws_its_charts_itself_with_nothing_from_the_network(app, cli
     login_as("manager")
     page = client.get("/kpi/2025?programme=bus").get_data(as_text=True)
     assert page.count('<svg class="trend"') == 1 and "<polyline" in page  # only bus.users has snapshots
-    assert "http://" not in page and "https://" not in page and "<script src" not in page
+    assert "http://" not in page and "https://" not in page
+    assert page.count("<script src") == 1 and '<script src="/static/ops.js"' in page  # only the shared small helper
 
 
 def test_staff_may_view_the_dashboard_but_not_enter_figures(app, client, login_as, plan):

@@ -1,0 +1,35 @@
+"""The scanner's manual entry works as a plain form post, without JavaScript (issue 15)."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from ops.extensions import db
+from ops.passes.models import CheckIn
+from tests.events.conftest import make_event, register_one
+
+
+def test_a_typed_code_posted_without_javascript_checks_in_then_warns(client, login_as):
+    event = make_event()
+    registration = register_one(event)
+    login_as("staff")
+    url = f"/scan?gate=Hall+A&context=events:{event.slug}"
+    page = client.get(url).get_data(as_text=True)
+    assert 'id="scan-form"' in page and 'method="post"' in page
+
+    first = client.post(url, data={"code": registration.code}).get_data(as_text=True)
+    assert "result-ok" in first
+    assert db.session.scalar(select(func.count(CheckIn.id))) == 1
+    again = client.post(url, data={"code": registration.code}).get_data(as_text=True)
+    assert "result-warn" in again
+    assert db.session.scalar(select(func.count(CheckIn.id))) == 1
+
+
+def test_a_bad_code_or_no_gate_says_so_and_admits_nobody(client, login_as):
+    event = make_event()
+    registration = register_one(event)
+    login_as("staff")
+    bad = client.post(f"/scan?gate=Hall+A&context=events:{event.slug}", data={"code": "NOT-A-CODE"})
+    assert "result-bad" in bad.get_data(as_text=True)
+    no_gate = client.post(f"/scan?context=events:{event.slug}", data={"code": registration.code})
+    assert "result-bad" in no_gate.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(CheckIn.id))) == 0
