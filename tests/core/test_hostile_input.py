@@ -133,3 +133,29 @@ def test_registration_form_with_hostile_fields(client, changes):
     form = {k: v for k, v in registrant(2).items() if k != "consent"} | {"consent": "y"} | changes
     before = _counts()
     _check(client.post("/e/slw-2025", data=form), before)
+
+
+@pytest.fixture
+def staff_client(pg_app):
+    """A client with an event and a bearer token of staff: the scanner's JSON endpoints."""
+    from ops.accounts.services import create_user, issue_token
+
+    make_event()
+    user = create_user("hostile-scanner@example.org", "staff", "correct-horse-battery")
+    _token, raw = issue_token(user, "gate scanner")
+    db.session.commit()
+    client = pg_app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
+    return client
+
+
+@SETTINGS
+@given(body=st.one_of(json_values, st.dictionaries(st.sampled_from(["code", "gate", "occasion", "reason", "scans"]),
+                                                   json_values, min_size=1, max_size=4)),
+       path=st.sampled_from(["/api/v1/checkin", "/api/v1/checkin/1/undo", "/api/v1/checkin/batch",
+                             "/api/v1/events/sessions/1/walk-in", "/api/v1/bus/visits/1/decline"]))
+def test_scanner_and_decision_bodies_with_hostile_json(staff_client, body, path):
+    """The scanner's bodies (check-in, undo, offline batch, room walk-in) and a visit's decline go through
+    the shared parse: NUL, lists, numbers and deep nesting are a 4xx that changes nothing."""
+    before = _counts()
+    _check(staff_client.post(path, json=body), before)
