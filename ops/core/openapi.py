@@ -23,8 +23,9 @@ STAFF, PUBLIC = "staff bearer token", "public"
 # (method, path, summary, who, body model "module:Class" or None, success statuses)
 ENDPOINTS = [
     ("get", "/api/v1/whoami", "The token's user", STAFF, None, ("200",)),
-    ("post", "/api/v1/events", "Create an event", STAFF, None, ("201",)),
-    ("patch", "/api/v1/events/{slug}", "Change an event and its ticket types", STAFF, None, ("200",)),
+    ("post", "/api/v1/events", "Create an event", STAFF, "ops.events.schemas:EventBody", ("201",)),
+    ("patch", "/api/v1/events/{slug}", "Change an event and its ticket types", STAFF,
+     "ops.events.schemas:EventChangesBody", ("200",)),
     ("post", "/api/v1/events/{slug}/registrations",
      "Register (201 with the ticket; 200 when already registered: the ticket link is texted to the number on file)",
      PUBLIC, "ops.events.schemas:RegistrationBody", ("200", "201")),
