@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from ops.events.models import Registration
+from ops.events.models import Event, Registration
 from ops.extensions import db
 from ops.people.models import Consent, Person
 from tests.events.conftest import make_event, registrant
@@ -38,9 +38,9 @@ FIELDS = ["name", "phone", "ticket_type", "country", "email", "affiliation", "ci
           "consent_sms", "locale"]
 
 
-def _counts() -> tuple[int, int, int]:
+def _counts() -> tuple[int, ...]:
     db.session.expire_all()
-    return tuple(db.session.scalar(select(func.count(m.id))) for m in (Registration, Person, Consent))
+    return tuple(db.session.scalar(select(func.count(m.id))) for m in (Registration, Person, Consent, Event))
 
 
 def _check(response, before) -> None:
@@ -159,3 +159,19 @@ def test_scanner_and_decision_bodies_with_hostile_json(staff_client, body, path)
     the shared parse: NUL, lists, numbers and deep nesting are a 4xx that changes nothing."""
     before = _counts()
     _check(staff_client.post(path, json=body), before)
+
+
+EVENT_KEYS = ["slug", "title", "title_en", "days", "ticket_types", "sessions", "venue", "directions",
+              "registration_opens_at"]
+
+
+@SETTINGS
+@given(changes=st.dictionaries(st.sampled_from(EVENT_KEYS), json_values, min_size=1, max_size=4),
+       method=st.sampled_from(["post", "patch"]))
+def test_event_create_and_change_bodies_with_hostile_fields(staff_client, changes, method):
+    """EventBody and EventChangesBody: hostile values are a 4xx naming the field and change nothing."""
+    body = {"slug": "hostile-1", "title": "행사", "days": ["2025-10-01"],
+            "ticket_types": [{"name": "visitor", "capacity": 10}]} | changes
+    path = "/api/v1/events" if method == "post" else "/api/v1/events/slw-2025"
+    before = _counts()
+    _check(getattr(staff_client, method)(path, json=body), before)
