@@ -74,6 +74,12 @@ class Body(BaseModel):
     messages: ClassVar[dict[str, Any]] = {}
 
 
+class ReasonBody(Body):
+    """A decision's or an undo's reason (``{"reason": "…"}``), as staff write it."""
+
+    reason: Note(300) = ""
+
+
 def _message(model: type[Body], error: dict) -> str:
     kind, ctx = error["type"], error.get("ctx") or {}
     if kind == "string_too_long":

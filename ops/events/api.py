@@ -144,14 +144,13 @@ def room_walk_in(session_id: int):
     from ..passes.api import answer_scan
     from .rooms import admit_to_room
 
-    body = request.get_json(silent=True) or {}
-    code, gate = body.get("code"), body.get("gate")
-    if not isinstance(gate, str) or not gate.strip():
-        return jsonify(errors={"gate": _("Please name the gate.")}), 422
+    from ..passes.schemas import ScanBody
+
+    scan = parse_body(ScanBody)
     try:
-        code_text = verify_code(code if isinstance(code, str) else "", kind="T").text
+        code_text = verify_code(scan.code, kind="T").text
     except InvalidCode:
         return api_error(400, "invalid", result="invalid", detail=_("This is not a valid code."))
-    return answer_scan(admit_to_room(code_text, session_id, gate=gate.strip()[:60],
+    return answer_scan(admit_to_room(code_text, session_id, gate=scan.gate,
                                      by_user=current_user._get_current_object(), locale=str(get_locale() or "ko"),
                                      walk_in=True))

@@ -9,6 +9,8 @@ from flask_login import current_user
 
 from ..accounts.roles import STAFF, api_role_required
 from ..core.api import api_error
+from ..core.errors import InvalidInput
+from ..core.schemas import ReasonBody, json_object, parse_body
 from ..core.sql import runs_without_transaction, without_transaction
 from ..core.timeutil import utcnow
 from ..extensions import db
@@ -18,7 +20,7 @@ from .codes import InvalidCode, verify_code
 from .models import CheckIn
 from .offline import apply_batch, download
 from .scan import SCAN_HANDLERS, ScanOutcome
-from .schemas import parse_batch
+from .schemas import BatchBody, ScanBody, parse_batch
 
 bp = Blueprint("passes_api", __name__, url_prefix="/api/v1")
 
@@ -30,8 +32,10 @@ def _transaction_for_scan(view):
 
     @wraps(view)
     def wrapped():
-        body = request.get_json(silent=True)
-        body = body if isinstance(body, dict) else {}
+        try:
+            body = json_object()
+        except InvalidInput:
+            body = {}  # refused by the view, after the login (ScanBody)
         try:
             code = verify_code(body.get("code") if isinstance(body.get("code"), str) else "")
         except InvalidCode:
@@ -49,15 +53,13 @@ def _transaction_for_scan(view):
 @api_role_required(*STAFF, attached_user=False)  # handlers take the scanning user's id only
 def checkin(body: dict, code, handler):
     """Admit the holder of a scanned code at a gate: 200 ok, or 4xx with the reason (see ScanOutcome)."""
-    gate = body.get("gate")
-    if not isinstance(gate, str) or not gate.strip():
-        return jsonify(errors={"gate": _("Please name the gate.")}), 422
+    scan = parse_body(ScanBody)
     if code is None:
         return api_error(400, "invalid", result="invalid", detail=_("This is not a valid code."))
     if handler is None:
         return api_error(404, "unknown", result="unknown", detail=_("This code is not for this scanner."))
-    return answer_scan(handler(code, gate=gate.strip()[:60], by_user=current_user._get_current_object(),
-                               occasion=body.get("occasion")))
+    return answer_scan(handler(code, gate=scan.gate, by_user=current_user._get_current_object(),
+                               occasion=scan.occasion))
 
 
 def answer_scan(outcome: ScanOutcome):
@@ -88,9 +90,9 @@ def undo(checkin_id: int):
     checkin_row = db.session.get(CheckIn, checkin_id)
     if checkin_row is None:
         return api_error(404, "not_found")
-    body = request.get_json(silent=True) or {}
+    body = parse_body(ReasonBody, None if request.get_data() else {})  # the reason may be left out
     try:
-        undo_checkin(checkin_row, by_user=current_user._get_current_object(), reason=str(body.get("reason") or ""))
+        undo_checkin(checkin_row, by_user=current_user._get_current_object(), reason=body.reason[:200])
     except NotCheckedIn:
         return api_error(409, "not_checked_in", detail=_("This check-in was already undone."))
     db.session.commit()
@@ -135,9 +137,9 @@ def offline_download():
 @api_role_required(*STAFF)
 def checkin_batch():
     """Scans made offline: applied once each (by their id), judged by scan time; one answer per scan."""
-    scans, errors = parse_batch(request.get_json(silent=True), limit=MAX_BATCH)
+    scans, errors = parse_batch({"scans": parse_body(BatchBody).scans}, limit=MAX_BATCH)
     if errors:
-        return jsonify(errors=errors), 422
+        raise InvalidInput(errors)
     answers = apply_batch(scans, by_user_id=current_user.id, now=utcnow())
     db.session.commit()
     if any(answer["result"] == "admitted" and not answer["repeat"] for answer in answers):

@@ -5,8 +5,27 @@ import re
 from datetime import datetime, timezone
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
+from ..core.schemas import Body, Id, Text
 from .offline import PendingScan
+
+
+class ScanBody(Body):
+    """POST /api/v1/checkin and a conference room's walk-in: the scanned code, at a gate."""
+
+    code: Text(500) = ""  # a code that does not verify is a 400 "invalid" scan, as from the camera
+    gate: Text(60, min_length=1)
+    occasion: Text(60) | Id | None = None
+    messages = {"gate": _l("Please name the gate.")}
+
+
+class BatchBody(Body):
+    """POST /api/v1/checkin/batch: ``{"scans": [{"id", "code", "gate", "at"}, …]}``; each scan is
+    checked by ``parse_batch`` (one bad scan refuses the upload)."""
+
+    scans: list[dict]
+    messages = {"scans": _l("Send the waiting scans as a list.")}
 
 SCAN_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 

@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from ...accounts.roles import STAFF, api_role_required
 from ...core.api import api_error
-from ...core.schemas import Body, Day, Id, Note, parse_body
+from ...core.schemas import Body, Day, Id, Note, ReasonBody, parse_body
 from ...extensions import db
 from . import services
 from .models import BusVisit, HostInstitution
@@ -110,5 +110,5 @@ def approve(visit_id: int):
 @bp.post("/visits/<int:visit_id>/decline")
 @api_role_required(*STAFF)
 def decline(visit_id: int):
-    reason = (request.get_json(silent=True) or {}).get("reason", "")
-    return _decision(visit_id, lambda: services.decline_visit(visit_id, str(reason), by_user=current_user))
+    reason = parse_body(ReasonBody, None if request.get_data() else {}).reason  # none: "give the reason"
+    return _decision(visit_id, lambda: services.decline_visit(visit_id, reason, by_user=current_user))

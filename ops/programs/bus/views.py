@@ -333,6 +333,8 @@ def parse_month(value: str | None) -> tuple[int, int]:
     try:
         year, month = (int(part) for part in (value or "").split("-"))
         date(year, month, 1)
+        if not 2000 <= year <= 2100:  # the calendar's range (core.schemas.Day); 9999-12 has no next month
+            raise ValueError(year)
         return year, month
     except ValueError:
         today = seoul_today()
