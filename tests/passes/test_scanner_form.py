@@ -8,11 +8,16 @@ from ops.passes.models import CheckIn
 from tests.events.conftest import make_event, register_one
 
 
-def test_a_typed_code_posted_without_javascript_checks_in_then_warns(client, login_as):
+def _at_the_door(login_as):
+    """One registration and the scanner page of its event's door, as staff."""
     event = make_event()
     registration = register_one(event)
     login_as("staff")
-    url = f"/scan?gate=Hall+A&context=events:{event.slug}"
+    return registration, f"/scan?gate=Hall+A&context=events:{event.slug}"
+
+
+def test_a_typed_code_posted_without_javascript_checks_in_then_warns(client, login_as):
+    registration, url = _at_the_door(login_as)
     page = client.get(url).get_data(as_text=True)
     assert 'id="scan-form"' in page and 'method="post"' in page
 
@@ -36,10 +41,7 @@ def test_a_bad_code_or_no_gate_says_so_and_admits_nobody(client, login_as):
 
 
 def test_the_door_search_works_as_a_plain_form_and_checks_in_by_a_post(client, login_as):
-    event = make_event()
-    registration = register_one(event)
-    login_as("staff")
-    url = f"/scan?gate=Hall+A&context=events:{event.slug}"
+    registration, url = _at_the_door(login_as)
     page = client.get(url).get_data(as_text=True)
     assert 'id="scan-search-form"' in page and 'name="q"' in page and 'method="get"' in page
 
