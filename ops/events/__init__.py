@@ -46,5 +46,12 @@ def init_app(app) -> None:
 
         return url_for("events_api.room_walk_in", session_id=session_of_occasion(occasion))
 
+    def door_search(slug: str, query: str):
+        from flask_babel import get_locale
+
+        event = services.event_by_slug(slug)
+        return services.door_search(event, query, str(get_locale() or "ko")) if event else []
+
     scan_context("events", ScanContext(title=title, search_url=lambda slug: url_for("events_api.search", slug=slug),
+                                       search=door_search,
                                        links=links, offline=True, occasions=rooms, walk_in_url=room_walk_in))

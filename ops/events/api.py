@@ -130,11 +130,7 @@ def search(slug: str):
     """Door search by name or last 4 phone digits, for the scanner page."""
     event = _event_or_404(slug)
     locale = str(get_locale() or "ko")
-    results = []
-    for r in services.search_registrations(event, request.args.get("q", "")):
-        results.append({"code": r.code, "name": r.masked_name, "label": r.ticket_type.label(locale),
-                        "detail": f"{str(services.status_label(r.status))} · ****{r.phone_tail}", "status": r.status})
-    return jsonify(results=results)
+    return jsonify(results=services.door_search(event, request.args.get("q", ""), locale))
 
 
 @bp.post("/events/sessions/<int:session_id>/walk-in")

@@ -644,6 +644,13 @@ def search_registrations(event: Event, query: str, limit: int = 20) -> list[Regi
         .order_by(Registration.name, Registration.id).limit(limit)).all()
 
 
+def door_search(event: Event, query: str, locale: str) -> list[dict]:
+    """The door search's answer, the same for the scanner page (plain form) and its JSON API."""
+    return [{"code": r.code, "name": r.masked_name, "label": r.ticket_type.label(locale),
+             "detail": f"{str(status_label(r.status))} · ****{r.phone_tail}", "status": r.status}
+            for r in search_registrations(event, query)]
+
+
 # --- Live numbers and export ------------------------------------------------------------------------
 
 def live_numbers(event: Event, day: str | None = None) -> dict:

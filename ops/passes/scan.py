@@ -71,6 +71,8 @@ def scan_handler(kind: str, *, autocommit: bool = False):
 class ScanContext:
     title: Callable[[str], str | None]  # None: no such context (the page then ignores it)
     search_url: Callable[[str], str] | None = None
+    # The same search for the page without JavaScript: (value, query) → [{"code", "name", "label", "detail"}].
+    search: Callable[[str, str], list[dict]] | None = None
     links: Callable[[str], list[tuple[str, str]]] | None = None
     offline: bool = False  # the area offers a list for the offline scanner (ops.passes.offline)
     # Rooms inside the context the staff may name (e.g. today's conference sessions): [(occasion, label)],

@@ -129,6 +129,8 @@ def scanner():
         "not_booked": _("Not booked for this room"), "room_full": _("The room is full"),
         "give_walk_in": _("Give a walk-in seat"),
     }
+    query = (request.args.get("q") or "").strip()[:60]
+    found = context.search(value, query) if query and title and context.search else None
     manual = _manual_scan(request.form.get("code") or "", gate, occasion, texts) if request.method == "POST" else None
     urls = {"checkin": url_for("passes_api.checkin"), "undo": url_for("passes_api.undo", checkin_id=0),
             "jsqr": url_for("passes.static", filename="vendor/jsqr/jsQR.js"), "search": search_url,
@@ -142,6 +144,7 @@ def scanner():
     return render_template("passes/scan.html", gate=gate, context=context_arg if title else "",
                            context_title=title, search_url=search_url, links=links,
                            offline="offline_list" in urls, occasions=occasions, occasion=occasion, manual=manual,
+                           query=query, found=found,
                            config={"texts": texts, "urls": urls, "occasion": occasion})
 
 
