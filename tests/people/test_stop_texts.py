@@ -21,7 +21,9 @@ message_template("test.stop_reminder", ko="[테스트] 내일 교육이 있습�
 
 @pytest.fixture
 def sink(pg_app, tmp_path, monkeypatch):
-    monkeypatch.setenv("OPS_SMS_QUIET_HOURS", "off")
+    # texts go out at any hour here (the suite also runs at 23:59 Seoul time); the app exists already,
+    # so its setting is changed, not the environment Config read
+    monkeypatch.setitem(pg_app.config, "OPS_SMS_QUIET_HOURS", "off")
     path = tmp_path / "sms.jsonl"
     pg_app.config.update(OPS_SMS_PROVIDER="file", OPS_SMS_SINK=str(path))
     return path
