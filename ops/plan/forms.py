@@ -29,7 +29,8 @@ class TargetForm(FlaskForm):
 
 class BudgetLineForm(FlaskForm):
     programme = SelectField(_l("Programme"), coerce=int, validators=[Optional()])
-    name_ko = StringField(_l("Name (Korean)"), validators=[InputRequired(_l("Please enter the name.")), Length(max=200)])
+    name_ko = StringField(_l("Name (Korean)"),
+                          validators=[InputRequired(_l("Please enter the name.")), Length(max=200)])
     name_en = StringField(_l("Name (English; empty: the Korean name)"), validators=[Optional(), Length(max=200)])
     budget = StringField(_l("Budget (thousand KRW)"),
                          validators=[InputRequired(_l("Please enter a number, such as 1200 or 1,200.")),

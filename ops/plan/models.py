@@ -114,7 +114,8 @@ class PlanChange(db.Model):
     kind: Mapped[str] = mapped_column(String(20))  # target | budget_line | year
     item: Mapped[str] = mapped_column(String(80))  # a target's metric, a budget line's key, or the year
     item_name: Mapped[str] = mapped_column(String(200))  # its Korean name then, for the trail
-    field: Mapped[str] = mapped_column(String(20))  # target | last_year | budget | name_ko | name_en | added | removed | state
+    # target | last_year (of a target); name_ko | name_en | budget | added | removed (of a line); state (of the year)
+    field: Mapped[str] = mapped_column(String(20))
     old_value: Mapped[str | None] = mapped_column(String(200))
     new_value: Mapped[str | None] = mapped_column(String(200))
     reason: Mapped[str | None] = mapped_column(String(300))
