@@ -20,8 +20,8 @@ from .forms import CoordinatorForm, CourseForm, CourseSettingsForm, InstitutionF
 from .models import CONFIRMED, Certificate, Course, CourseSession, Enrolment, EnrolmentHistory, Institution
 from .reports import course_counts, export_xlsx, institution_counts, month_counts
 from .services import (AlreadyCancelled, InvalidCourse, NotAttendanceTime, add_coordinator, add_session, attended_counts,
-                       cancel_enrolment, create_course, create_institution, meets_rule, present_ids, roll_call,
-                       session_count, set_capacity)
+                       cancel_enrolment, change_settings, create_course, create_institution, enrolment_closes_at,
+                       meets_rule, present_ids, roll_call, session_count)
 from .views import bp, history_label, locale, pdf_response
 
 TEACHERS = (*STAFF, Role.INSTRUCTOR)
@@ -54,7 +54,8 @@ def new_course():
         audience=form.audience.data, year=form.year.data,
         institution=db.session.get(Institution, form.institution.data) if form.institution.data else None,
         capacity=form.capacity.data, completion_percent=form.completion_percent.data,
-        description_ko=form.description_ko.data, description_en=form.description_en.data),
+        description_ko=form.description_ko.data, description_en=form.description_en.data,
+        offer_hours=form.offer_hours.data, enrol_closes_at=form.enrol_closes_at()),
         _("Saved."), lambda course: url_for(".manage_course", course_id=course.id))
     if done:
         return done
@@ -100,8 +101,15 @@ def manage_course(course_id: int):
                            history=history, history_label=history_label,
                            counts=counts, sessions=sessions, certificates=certificates, meets_rule=meets_rule,
                            revoke_form=RevokeForm(),
-                           settings_form=CourseSettingsForm(prefix="settings", capacity=course.capacity,
-                                                            open=course.open)), status
+                           settings_form=_settings_form(course), closes_at=enrolment_closes_at(course)), status
+
+
+def _settings_form(course: Course) -> CourseSettingsForm:
+    form = CourseSettingsForm(prefix="settings", formdata=None, capacity=course.capacity, open=course.open,
+                              offer_hours=course.offer_hours)
+    if course.enrol_closes_at is not None:
+        form.set_enrol_closes_at(to_seoul(course.enrol_closes_at).replace(tzinfo=None))
+    return form
 
 
 @bp.post("/education/manage/courses/<int:course_id>/settings")
@@ -110,20 +118,12 @@ def course_settings(course_id: int):
     """Change the places (more places move the waiting list up at once) or close enrolment."""
     course = db.session.get(Course, course_id) or abort(404)
     form = CourseSettingsForm(prefix="settings")
-    if not form.validate_on_submit():
-        flash(_("Please check this field."), "error")
-        return redirect(url_for(".manage_course", course_id=course.id))
-    try:
-        promoted = set_capacity(course, form.capacity.data)
-    except InvalidCourse as exc:
-        db.session.rollback()
-        for message in exc.errors.values():
-            flash(str(message), "error")
-        return redirect(url_for(".manage_course", course_id=course.id))
-    course.open = bool(form.open.data)
-    db.session.commit()
-    flash(_("Saved.") + (" " + _("%(count)s moved up from the waiting list.", count=len(promoted))
-                         if promoted else ""), "success")
+    promoted = form_action(form, lambda: change_settings(
+        course, capacity=form.capacity.data, open=form.open.data, offer_hours=form.offer_hours.data,
+        enrol_closes_at=form.enrol_closes_at()), show="flash")
+    if promoted is not REFUSED:
+        flash(_("Saved.") + (" " + _("%(count)s moved up from the waiting list.", count=len(promoted))
+                             if promoted else ""), "success")
     return redirect(url_for(".manage_course", course_id=course.id))
 
 

@@ -145,9 +145,11 @@ def courses_for_institution(institution: Institution, now: datetime | None = Non
 def create_course(*, title_ko: str, title_en: str, kind: str, audience: str, year: int | None = None,
                   institution: Institution | None = None, capacity: int | None = None,
                   completion_percent: int = 80, description_ko: str | None = None,
-                  description_en: str | None = None, offer_hours: int = DEFAULT_OFFER_HOURS) -> Course:
+                  description_en: str | None = None, offer_hours: int | None = DEFAULT_OFFER_HOURS,
+                  enrol_closes_at: datetime | None = None) -> Course:
     """A new course; an institution's course names the institution. A freed place is offered to the first
-    in line for ``offer_hours`` (0: given at once)."""
+    in line for ``offer_hours`` (0: given at once). ``enrol_closes_at`` (Seoul wall-clock time; none: when
+    the first session starts) is when enrolment closes."""
     if not (title_ko or "").strip():
         raise InvalidCourse({"title_ko": CHECK_FIELD})
     if kind not in KINDS:
@@ -160,16 +162,50 @@ def create_course(*, title_ko: str, title_en: str, kind: str, audience: str, yea
         raise InvalidCourse({"capacity": _l("The room must hold all of the course's places.")})
     if not 1 <= int(completion_percent) <= 100:
         raise InvalidCourse({"completion_percent": CHECK_FIELD})
-    if not 0 <= int(offer_hours) <= 24 * 14:
-        raise InvalidCourse({"offer_hours": CHECK_FIELD})
+    offer_hours = DEFAULT_OFFER_HOURS if offer_hours is None else _offer_hours(offer_hours)
     course = Course(title_ko=title_ko.strip(), title_en=(title_en or title_ko).strip(), kind=kind,
                     audience=audience, year=year or to_seoul(utcnow()).year,
                     institution_id=institution.id if (institution and audience == INSTITUTION) else None,
-                    capacity=capacity, taken=0, completion_percent=int(completion_percent), offer_hours=int(offer_hours),
+                    capacity=capacity, taken=0, completion_percent=int(completion_percent), offer_hours=offer_hours,
+                    enrol_closes_at=seoul_to_utc(enrol_closes_at) if enrol_closes_at else None,
                     description_ko=description_ko or None, description_en=description_en or None)
     db.session.add(course)
     db.session.flush()
     return course
+
+
+MAX_OFFER_HOURS = 24 * 14
+
+
+def _offer_hours(value) -> int:
+    try:
+        hours = int(value)
+    except (TypeError, ValueError):
+        hours = -1
+    if not 0 <= hours <= MAX_OFFER_HOURS:
+        raise InvalidCourse({"offer_hours": _l("Enter hours from 0 to 336 (two weeks); 0 gives a freed place at "
+                                               "once.")})
+    return hours
+
+
+def change_settings(course: Course, *, capacity: int | None, open: bool, offer_hours: int | None,
+                    enrol_closes_at: datetime | None) -> list[Enrolment]:
+    """Staff change a course's places, whether enrolment is open, how long a freed place is held for the
+    first in line (None: unchanged), and when enrolment closes (Seoul wall-clock time; none: when the first
+    session starts, and never after the last session ends). More places move the waiting list up; the
+    caller commits."""
+    hours = course.offer_hours if offer_hours is None else _offer_hours(offer_hours)
+    closes = seoul_to_utc(enrol_closes_at) if enrol_closes_at else None
+    if closes is not None:
+        last_end = db.session.scalar(select(func.max(CourseSession.ends_at))
+                                     .where(CourseSession.course_id == course.id))
+        if last_end is not None and closes > last_end:
+            raise InvalidCourse({"enrol_closes_day": _l("Enrolment cannot close after the course's last session "
+                                                        "ends.")})
+    promoted = set_capacity(course, capacity)
+    course.open, course.offer_hours, course.enrol_closes_at = bool(open), hours, closes
+    db.session.flush()
+    return promoted
 
 
 def add_session(course: Course, *, starts: datetime, ends: datetime, place: str | None = None,
