@@ -33,8 +33,8 @@ def _plan_or_404(year: int) -> services.YearPlan:
 @bp.get("/plan/<int:year>")
 @role_required(*STAFF)
 def index(year: int | None = None):
-    plan = services.year_plan(year or current_plan_year())
     year = year or current_plan_year()
+    plan = services.year_plan(year)
     programmes, budget = (plan.programmes, plan.budget) if plan else ([], [])
     totals = {k: sum(getattr(b, k) for b in budget) for k in ("budget", "committed", "spent")}
     return render_template("plan/index.html", year=year, programmes=programmes, budget=budget, totals=totals,
