@@ -6,8 +6,8 @@ The plan's structure (its programmes and which targets each has) comes from the 
 
 A draft year is edited freely. Opening it (draft → open) is once and for all. In an open year the
 target values and budget lines can still change — the city revises targets and budgets during the
-year — but each change needs a reason, which the trail keeps; a budget line of an open year is
-never removed (its execution figures hang on it), only set to 0.
+year — but each change needs a reason, which the trail keeps. A budget line of an open year, or one
+with execution figures recorded, is never removed (the figures hang on it), only set to 0.
 """
 from __future__ import annotations
 
@@ -256,11 +256,17 @@ def edit_line(line: BudgetLine, *, name_ko: str, name_en: str | None, budget, re
 
 
 def remove_line(line: BudgetLine, *, reason: str | None = None, user=None, now: datetime | None = None) -> None:
-    """Remove a draft year's budget line; an open year's lines stay (set the amount to 0 instead)."""
+    """Remove a draft year's budget line that has no execution figures; other lines stay (set the amount
+    to 0 instead), so no recorded figure is lost."""
     if is_open(line.year):
         raise InvalidPlanChange({"reason": _l("The year is open: a budget line cannot be removed. "
                                              "Set its amount to 0 and say why.")})
     reason = _reason(line.year, reason)
+    from ..kpi.models import BudgetExecution  # the kernel above: read only, to keep its figures from a cascade
+
+    if db.session.scalar(select(BudgetExecution.id).where(BudgetExecution.budget_line_id == line.id).limit(1)):
+        raise InvalidPlanChange({"reason": _l("Execution figures are recorded for this line: it is not removed. "
+                                             "Set its amount to 0 and say why.")})
     _audit(line.year, "budget_line", line.key, line.name_ko, "removed", line.budget, None, reason, user, now)
     db.session.delete(line)
     db.session.flush()

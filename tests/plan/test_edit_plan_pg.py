@@ -171,3 +171,15 @@ def test_the_service_reads_numbers_as_managers_type_them():
     with pytest.raises(services.InvalidPlanChange) as refused:
         services.parse_number("1e400", "budget", whole=True, limit=services.MAX_BUDGET)
     assert set(refused.value.errors) == {"budget"}
+
+
+def test_a_draft_line_with_execution_figures_is_not_removed(client, draft, manager):
+    from ops.kpi.models import BudgetExecution
+
+    line = services.add_line(draft, name_ko="운영비", name_en=None, budget="1000")
+    db.session.add(BudgetExecution(year=draft, budget_line_id=line.id, month=1, committed=10, spent=5, source="form"))
+    db.session.commit()
+    response = client.post(f"/plan/{draft}/budget/{line.id}/remove", data={}, follow_redirects=True)
+    assert "집행" in response.get_data(as_text=True)
+    assert len(_lines(draft)) == 1
+    assert [c.field for c in _changes(draft)] == ["added"]
