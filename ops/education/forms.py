@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -48,7 +50,40 @@ class RosterForm(FlaskForm):
     skip_bad = BooleanField(_l("If some lines are wrong, enrol the others and show me the wrong ones"))
 
 
-class CourseForm(FlaskForm):
+class EnrolmentRulesMixin:
+    """How long a freed place is held for the first in line (empty: unchanged, 24 hours for a new course), and
+    when enrolment closes (a date and a time in Seoul; both empty: when the first session starts)."""
+
+    offer_hours = IntegerField(
+        _l("Hours the first in line has to accept a freed place (0: the place is given at once)"), default=24,
+        validators=[Optional(), NumberRange(min=0, max=336,
+                                message=_l("Enter hours from 0 to 336 (two weeks); 0 gives a freed place at once."))],
+        render_kw={"inputmode": "numeric"})
+    enrol_closes_day = DateField(_l("Enrolment closes on (empty: when the first session starts)"),
+                                 validators=[Optional()])
+    enrol_closes_time = TimeField(_l("at (time)"), validators=[Optional()])
+
+    def enrol_closes_at(self) -> datetime | None:
+        if self.enrol_closes_day.data is None:
+            return None
+        return datetime.combine(self.enrol_closes_day.data, self.enrol_closes_time.data)
+
+    def set_enrol_closes_at(self, value: datetime | None) -> None:
+        """Fill the two fields from a Seoul wall-clock time (for a GET)."""
+        self.enrol_closes_day.data = value.date() if value else None
+        self.enrol_closes_time.data = value.time() if value else None
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        day, time = self.enrol_closes_day, self.enrol_closes_time
+        if not day.errors and not time.errors and (day.data is None) != (time.data is None):
+            missing = time if day.data is not None else day
+            missing.errors = [*missing.errors, str(_l("Please enter both the date and the time, or neither."))]
+            valid = False
+        return valid
+
+
+class CourseForm(EnrolmentRulesMixin, FlaskForm):
     title_ko = StringField(_l("Title (Korean)"), validators=[DataRequired(_l("Please enter the title.")), Length(max=200)])
     title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=200)])
     kind = SelectField(_l("Kind"), choices=kind_choices)
@@ -87,6 +122,6 @@ class RevokeForm(FlaskForm):
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=200)])
 
 
-class CourseSettingsForm(FlaskForm):
+class CourseSettingsForm(EnrolmentRulesMixin, FlaskForm):
     capacity = IntegerField(_l("Places (empty: unlimited)"), validators=[Optional(), NumberRange(min=1, max=10000)])
     open = BooleanField(_l("Enrolment is open"))

@@ -6,10 +6,6 @@ from datetime import datetime
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-
-from ..accounts.models import User
 from ..accounts.roles import STAFF, Role, role_required
 from ..core.forms import REFUSED, form_action
 from ..core.timeutil import to_seoul, utcnow
@@ -17,11 +13,11 @@ from ..extensions import db
 from ..kpi.services import request_rollup
 from .certificates import NotCompleted, issue_certificate, revoke_certificate
 from .forms import CoordinatorForm, CourseForm, CourseSettingsForm, InstitutionForm, RevokeForm, SessionForm
-from .models import CONFIRMED, Certificate, Course, CourseSession, Enrolment, EnrolmentHistory, Institution
+from .models import Certificate, Course, CourseSession, Enrolment, Institution
 from .reports import course_counts, export_xlsx, institution_counts, month_counts
-from .services import (AlreadyCancelled, InvalidCourse, NotAttendanceTime, add_coordinator, add_session, attended_counts,
-                       cancel_enrolment, create_course, create_institution, meets_rule, present_ids, roll_call,
-                       session_count, set_capacity)
+from .services import (AlreadyCancelled, NotAttendanceTime, add_coordinator_by_email, add_session_taught_by,
+                       cancel_enrolment, change_settings, course_roster, create_course, create_institution,
+                       enrolment_closes_at, list_institutions, meets_rule, present_ids, roll_call, roll_call_list)
 from .views import bp, history_label, locale, pdf_response
 
 TEACHERS = (*STAFF, Role.INSTRUCTOR)
@@ -47,14 +43,14 @@ def manage():
 @role_required(*STAFF)
 def new_course():
     form = CourseForm(year=to_seoul(utcnow()).year)
-    institutions = db.session.scalars(select(Institution).order_by(Institution.name)).all()
-    form.institution.choices = [(0, "-")] + [(i.id, i.name) for i in institutions]
+    form.institution.choices = [(0, "-")] + [(i.id, i.name) for i in list_institutions()]
     done = _saved(form, lambda: create_course(
         title_ko=form.title_ko.data, title_en=form.title_en.data, kind=form.kind.data,
         audience=form.audience.data, year=form.year.data,
         institution=db.session.get(Institution, form.institution.data) if form.institution.data else None,
         capacity=form.capacity.data, completion_percent=form.completion_percent.data,
-        description_ko=form.description_ko.data, description_en=form.description_en.data),
+        description_ko=form.description_ko.data, description_en=form.description_en.data,
+        offer_hours=form.offer_hours.data, enrol_closes_at=form.enrol_closes_at()),
         _("Saved."), lambda course: url_for(".manage_course", course_id=course.id))
     if done:
         return done
@@ -69,39 +65,28 @@ def manage_course(course_id: int):
     course = db.session.get(Course, course_id) or abort(404)
     form = SessionForm()
 
-    def add():
-        teacher_user = None
-        if form.teacher_email.data:
-            teacher_user = db.session.scalar(select(User).where(User.email == form.teacher_email.data.strip().lower()))
-            if teacher_user is None:
-                raise InvalidCourse({"teacher_email": _("No account has this e-mail.")})
-        return add_session(course, starts=datetime.combine(form.day.data, form.starts.data),
-                           ends=datetime.combine(form.day.data, form.ends.data), place=form.place.data,
-                           online_url=form.online_url.data, capacity=form.capacity.data, teacher=form.teacher.data,
-                           teacher_user=teacher_user)
-
-    done = _saved(form, add, _("Session added."), lambda _session: url_for(".manage_course", course_id=course.id))
+    done = _saved(form, lambda: add_session_taught_by(
+        course, teacher_email=form.teacher_email.data, starts=datetime.combine(form.day.data, form.starts.data),
+        ends=datetime.combine(form.day.data, form.ends.data), place=form.place.data,
+        online_url=form.online_url.data, capacity=form.capacity.data, teacher=form.teacher.data),
+        _("Session added."), lambda _session: url_for(".manage_course", course_id=course.id))
     if done:
         return done
-    enrolments = db.session.scalars(select(Enrolment).options(selectinload(Enrolment.person),
-                                                              selectinload(Enrolment.institution))
-                                    .where(Enrolment.course_id == course.id)
-                                    .order_by(Enrolment.status != CONFIRMED, Enrolment.created_at, Enrolment.id)).all()
-    counts, sessions = attended_counts(course.id), session_count(course.id)
-    certificates = {c.enrolment_id: c for c in db.session.scalars(select(Certificate).where(
-        Certificate.enrolment_id.in_([e.id for e in enrolments])))} if enrolments else {}
+    roster = course_roster(course)
     status = 422 if request.method == "POST" else 200
-    history: dict = {}
-    for row in db.session.scalars(select(EnrolmentHistory).where(
-            EnrolmentHistory.enrolment_id.in_([e.id for e in enrolments])).order_by(EnrolmentHistory.at)) \
-            if enrolments else ():
-        history.setdefault(row.enrolment_id, []).append(row)
-    return render_template("education/manage_course.html", course=course, form=form, enrolments=enrolments,
-                           history=history, history_label=history_label,
-                           counts=counts, sessions=sessions, certificates=certificates, meets_rule=meets_rule,
+    return render_template("education/manage_course.html", course=course, form=form, enrolments=roster.enrolments,
+                           history=roster.history, history_label=history_label, counts=roster.counts,
+                           sessions=roster.sessions, certificates=roster.certificates, meets_rule=meets_rule,
                            revoke_form=RevokeForm(),
-                           settings_form=CourseSettingsForm(prefix="settings", capacity=course.capacity,
-                                                            open=course.open)), status
+                           settings_form=_settings_form(course), closes_at=enrolment_closes_at(course)), status
+
+
+def _settings_form(course: Course) -> CourseSettingsForm:
+    form = CourseSettingsForm(prefix="settings", formdata=None, capacity=course.capacity, open=course.open,
+                              offer_hours=course.offer_hours)
+    if course.enrol_closes_at is not None:
+        form.set_enrol_closes_at(to_seoul(course.enrol_closes_at).replace(tzinfo=None))
+    return form
 
 
 @bp.post("/education/manage/courses/<int:course_id>/settings")
@@ -110,20 +95,12 @@ def course_settings(course_id: int):
     """Change the places (more places move the waiting list up at once) or close enrolment."""
     course = db.session.get(Course, course_id) or abort(404)
     form = CourseSettingsForm(prefix="settings")
-    if not form.validate_on_submit():
-        flash(_("Please check this field."), "error")
-        return redirect(url_for(".manage_course", course_id=course.id))
-    try:
-        promoted = set_capacity(course, form.capacity.data)
-    except InvalidCourse as exc:
-        db.session.rollback()
-        for message in exc.errors.values():
-            flash(str(message), "error")
-        return redirect(url_for(".manage_course", course_id=course.id))
-    course.open = bool(form.open.data)
-    db.session.commit()
-    flash(_("Saved.") + (" " + _("%(count)s moved up from the waiting list.", count=len(promoted))
-                         if promoted else ""), "success")
+    promoted = form_action(form, lambda: change_settings(
+        course, capacity=form.capacity.data, open=form.open.data, offer_hours=form.offer_hours.data,
+        enrol_closes_at=form.enrol_closes_at()), show="flash")
+    if promoted is not REFUSED:
+        flash(_("Saved.") + (" " + _("%(count)s moved up from the waiting list.", count=len(promoted))
+                             if promoted else ""), "success")
     return redirect(url_for(".manage_course", course_id=course.id))
 
 
@@ -189,11 +166,8 @@ def roll_call_page(session_id: int):
         flash(_("Saved: %(marked)s marked present, %(unmarked)s unmarked.", marked=marked, unmarked=unmarked),
               "success")
         return redirect(url_for(".roll_call_page", session_id=session.id))
-    enrolments = db.session.scalars(select(Enrolment).options(selectinload(Enrolment.person)).where(
-        Enrolment.course_id == session.course_id, Enrolment.status == CONFIRMED)).all()
-    enrolments.sort(key=lambda e: (e.person.name, e.id))  # the order the teacher calls them in
     return render_template("education/roll_call.html", session=session, course=session.course,
-                           enrolments=enrolments, present=present_ids(session))
+                           enrolments=roll_call_list(session), present=present_ids(session))
 
 
 @bp.route("/education/manage/institutions", methods=["GET", "POST"])
@@ -204,8 +178,7 @@ def institutions():
                   lambda _institution: url_for(".institutions"))
     if done:
         return done
-    listed = db.session.scalars(select(Institution).options(selectinload(Institution.coordinators))
-                                .order_by(Institution.name)).all()
+    listed = list_institutions(with_coordinators=True)
     status = 422 if request.method == "POST" else 200
     return render_template("education/institutions.html", form=form, institutions=listed,
                            coordinator_form=CoordinatorForm()), status
@@ -216,15 +189,7 @@ def institutions():
 def add_coordinator_view(institution_id: int):
     institution = db.session.get(Institution, institution_id) or abort(404)
     form = CoordinatorForm()
-    user = None
-    if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
-    if user is None:
-        flash(_("No account has this e-mail."), "error")
-    else:
-        add_coordinator(institution, user)
-        db.session.commit()
-        flash(_("Saved."), "success")
+    form_action(form, lambda: add_coordinator_by_email(institution, form.email.data), show="flash", done=_("Saved."))
     return redirect(url_for(".institutions"))
 
 

@@ -5,12 +5,14 @@ demo seeder call these functions and commit.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from ..core.errors import AlreadyCancelled, DomainError, InvalidInput
 from ..core.timeutil import SEOUL, seoul_to_utc, to_seoul, utcnow
@@ -20,9 +22,9 @@ from ..passes.capacity import promote_waitlist, release_seat, take_seat, waitlis
 from ..passes.checkin import AlreadyCheckedIn, live_checkin, perform_checkin, undo_checkin
 from ..passes.codes import sign_code
 from ..passes.models import CheckIn
-from .models import (AUDIENCES, CANCELLED, CITY_STAFF, CONFIRMED, INSTITUTION, INSTITUTION_KINDS, KINDS, OFFERED,
-                     WAITLISTED, DEFAULT_OFFER_HOURS, Course, CourseSession, Enrolment, EnrolmentHistory, Institution,
-                     InstitutionCoordinator)
+from .models import (AUDIENCES, CANCELLED, CITIZENS, CITY_STAFF, CONFIRMED, INSTITUTION, INSTITUTION_KINDS, KINDS,
+                     OFFERED, WAITLISTED, DEFAULT_OFFER_HOURS, Certificate, Course, CourseSession, Enrolment,
+                     EnrolmentHistory, Institution, InstitutionCoordinator)
 
 ATTENDANCE = "attendance"
 
@@ -145,9 +147,11 @@ def courses_for_institution(institution: Institution, now: datetime | None = Non
 def create_course(*, title_ko: str, title_en: str, kind: str, audience: str, year: int | None = None,
                   institution: Institution | None = None, capacity: int | None = None,
                   completion_percent: int = 80, description_ko: str | None = None,
-                  description_en: str | None = None, offer_hours: int = DEFAULT_OFFER_HOURS) -> Course:
+                  description_en: str | None = None, offer_hours: int | None = DEFAULT_OFFER_HOURS,
+                  enrol_closes_at: datetime | None = None) -> Course:
     """A new course; an institution's course names the institution. A freed place is offered to the first
-    in line for ``offer_hours`` (0: given at once)."""
+    in line for ``offer_hours`` (0: given at once). ``enrol_closes_at`` (Seoul wall-clock time; none: when
+    the first session starts) is when enrolment closes."""
     if not (title_ko or "").strip():
         raise InvalidCourse({"title_ko": CHECK_FIELD})
     if kind not in KINDS:
@@ -160,16 +164,50 @@ def create_course(*, title_ko: str, title_en: str, kind: str, audience: str, yea
         raise InvalidCourse({"capacity": _l("The room must hold all of the course's places.")})
     if not 1 <= int(completion_percent) <= 100:
         raise InvalidCourse({"completion_percent": CHECK_FIELD})
-    if not 0 <= int(offer_hours) <= 24 * 14:
-        raise InvalidCourse({"offer_hours": CHECK_FIELD})
+    offer_hours = DEFAULT_OFFER_HOURS if offer_hours is None else _offer_hours(offer_hours)
     course = Course(title_ko=title_ko.strip(), title_en=(title_en or title_ko).strip(), kind=kind,
                     audience=audience, year=year or to_seoul(utcnow()).year,
                     institution_id=institution.id if (institution and audience == INSTITUTION) else None,
-                    capacity=capacity, taken=0, completion_percent=int(completion_percent), offer_hours=int(offer_hours),
+                    capacity=capacity, taken=0, completion_percent=int(completion_percent), offer_hours=offer_hours,
+                    enrol_closes_at=seoul_to_utc(enrol_closes_at) if enrol_closes_at else None,
                     description_ko=description_ko or None, description_en=description_en or None)
     db.session.add(course)
     db.session.flush()
     return course
+
+
+MAX_OFFER_HOURS = 24 * 14
+
+
+def _offer_hours(value) -> int:
+    try:
+        hours = int(value)
+    except (TypeError, ValueError):
+        hours = -1
+    if not 0 <= hours <= MAX_OFFER_HOURS:
+        raise InvalidCourse({"offer_hours": _l("Enter hours from 0 to 336 (two weeks); 0 gives a freed place at "
+                                               "once.")})
+    return hours
+
+
+def change_settings(course: Course, *, capacity: int | None, open: bool, offer_hours: int | None,
+                    enrol_closes_at: datetime | None) -> list[Enrolment]:
+    """Staff change a course's places, whether enrolment is open, how long a freed place is held for the
+    first in line (None: unchanged), and when enrolment closes (Seoul wall-clock time; none: when the first
+    session starts, and never after the last session ends). More places move the waiting list up; the
+    caller commits."""
+    hours = course.offer_hours if offer_hours is None else _offer_hours(offer_hours)
+    closes = seoul_to_utc(enrol_closes_at) if enrol_closes_at else None
+    if closes is not None:
+        last_end = db.session.scalar(select(func.max(CourseSession.ends_at))
+                                     .where(CourseSession.course_id == course.id))
+        if last_end is not None and closes > last_end:
+            raise InvalidCourse({"enrol_closes_day": _l("Enrolment cannot close after the course's last session "
+                                                        "ends.")})
+    promoted = set_capacity(course, capacity)
+    course.open, course.offer_hours, course.enrol_closes_at = bool(open), hours, closes
+    db.session.flush()
+    return promoted
 
 
 def add_session(course: Course, *, starts: datetime, ends: datetime, place: str | None = None,
@@ -541,3 +579,90 @@ def enrol_person(course: Course, *, name: str, phone: str, birth_year: int | Non
         if sms_consent is not None:
             record_consent(person, SMS_REMINDERS, bool(sms_consent), **by)
     return enrolment, created
+
+
+# --- What the pages show ----------------------------------------------------------------------
+# The routes only parse, call and answer: the lists they show are read here.
+
+PAST_SHOWN = 20  # finished courses listed under "past", newest first
+
+
+def public_courses(now: datetime | None = None) -> tuple[list[Course], list[Course]]:
+    """Citizens' courses they can still join (soonest first), and the finished ones (newest first, at most
+    ``PAST_SHOWN``). A course that has begun but whose enrolment is closed is in neither."""
+    now = now or utcnow()
+    listed = db.session.scalars(select(Course).options(selectinload(Course.sessions))
+                                .where(Course.audience == CITIZENS)).all()
+    joinable = sorted((c for c in listed if c.sessions and enrolment_open(c, now)),
+                      key=lambda c: (c.sessions[0].starts_at, c.id))
+    past = sorted((c for c in listed if c.sessions and c.sessions[-1].ends_at <= now),
+                  key=lambda c: (c.sessions[-1].ends_at, c.id), reverse=True)[:PAST_SHOWN]
+    return joinable, past
+
+
+def enrolment_by_code(text: str) -> Enrolment | None:
+    """The enrolment a verified code's text names."""
+    return db.session.scalar(select(Enrolment).where(Enrolment.code == text))
+
+
+def list_institutions(*, with_coordinators: bool = False) -> list[Institution]:
+    """Every institution by name (with its coordinators loaded for the staff list)."""
+    stmt = select(Institution).order_by(Institution.name)
+    if with_coordinators:
+        stmt = stmt.options(selectinload(Institution.coordinators))
+    return db.session.scalars(stmt).all()
+
+
+def user_by_email(email: str | None, field: str):
+    """The account with this login e-mail, or ``InvalidCourse`` on ``field``."""
+    from ..accounts.models import User
+
+    user = db.session.scalar(select(User).where(User.email == (email or "").strip().lower())) if email else None
+    if user is None:
+        raise InvalidCourse({field: _l("No account has this e-mail.")})
+    return user
+
+
+def add_coordinator_by_email(institution: Institution, email: str | None) -> InstitutionCoordinator:
+    return add_coordinator(institution, user_by_email(email, "email"))
+
+
+def add_session_taught_by(course: Course, *, teacher_email: str | None = None, **session) -> CourseSession:
+    """``add_session`` with the teacher's account named by its login e-mail (for the roll call), if given."""
+    teacher_user = user_by_email(teacher_email, "teacher_email") if teacher_email else None
+    return add_session(course, teacher_user=teacher_user, **session)
+
+
+@dataclass
+class CourseRoster:
+    """The staff course page's lists: its enrolments (confirmed first, then by when they came), each one's
+    attended sessions, certificate and history, and how many sessions the course has."""
+
+    enrolments: list[Enrolment]
+    counts: dict[int, int]
+    sessions: int
+    certificates: dict[int, Certificate]
+    history: dict[int, list[EnrolmentHistory]]
+
+
+def course_roster(course: Course) -> CourseRoster:
+    enrolments = db.session.scalars(select(Enrolment).options(selectinload(Enrolment.person),
+                                                              selectinload(Enrolment.institution))
+                                    .where(Enrolment.course_id == course.id)
+                                    .order_by(Enrolment.status != CONFIRMED, Enrolment.created_at, Enrolment.id)).all()
+    ids = [e.id for e in enrolments]
+    certificates = {c.enrolment_id: c for c in db.session.scalars(select(Certificate).where(
+        Certificate.enrolment_id.in_(ids)))} if ids else {}
+    history: dict[int, list[EnrolmentHistory]] = {}
+    for row in db.session.scalars(select(EnrolmentHistory).where(EnrolmentHistory.enrolment_id.in_(ids))
+                                  .order_by(EnrolmentHistory.at)) if ids else ():
+        history.setdefault(row.enrolment_id, []).append(row)
+    return CourseRoster(enrolments, attended_counts(course.id), session_count(course.id), certificates, history)
+
+
+def roll_call_list(session: CourseSession) -> list[Enrolment]:
+    """The confirmed learners of a session's course, in the order the teacher calls them (by name)."""
+    enrolments = db.session.scalars(select(Enrolment).options(selectinload(Enrolment.person)).where(
+        Enrolment.course_id == session.course_id, Enrolment.status == CONFIRMED)).all()
+    enrolments.sort(key=lambda e: (e.person.name, e.id))
+    return enrolments

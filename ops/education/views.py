@@ -5,12 +5,9 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from ..accounts.roles import ROLES, role_required
 from ..core.security import private_page
-from ..core.timeutil import utcnow
 from ..core.views import already_registered_page
 from ..extensions import db
 from ..people.consent import NOTICES
@@ -22,11 +19,9 @@ from .forms import EnrolForm, RosterForm, audience_choices, kind_choices
 from .models import CITIZENS, Course, Enrolment, Institution
 from .roster import MAX_ROWS, UnreadableFile, enrol_roster, rows_from_text, rows_from_upload
 from .services import (AlreadyCancelled, CourseClosed, OfferGone, accept_offer, attended_session_ids, cancel_enrolment,
-                       coordinated_institutions, courses_for_institution, enrol_person, enrolment_history,
-                       enrolment_open, is_complete, may_act_for, position_in_line,
+                       coordinated_institutions, courses_for_institution, enrol_person, enrolment_by_code,
+                       enrolment_history, enrolment_open, is_complete, may_act_for, position_in_line, public_courses,
                        send_enrolment_again)
-
-PAST_SHOWN = 20  # finished courses listed under "past", newest first
 
 bp = Blueprint("education", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/education")
@@ -55,13 +50,7 @@ def reason_label(row) -> str:
 def courses():
     """Citizens' courses they can still join (soonest first), then the finished ones under "past";
     coordinators also see their institutions."""
-    now = utcnow()
-    listed = db.session.scalars(select(Course).options(selectinload(Course.sessions))
-                                .where(Course.audience == CITIZENS)).all()
-    joinable = sorted((c for c in listed if c.sessions and enrolment_open(c, now)),
-                      key=lambda c: (c.sessions[0].starts_at, c.id))
-    past = sorted((c for c in listed if c.sessions and c.sessions[-1].ends_at <= now),
-                  key=lambda c: (c.sessions[-1].ends_at, c.id), reverse=True)[:PAST_SHOWN]
+    joinable, past = public_courses()
     return render_template("education/courses.html", courses=joinable, past=past,
                            institutions=coordinated_institutions(current_user))
 
@@ -97,7 +86,7 @@ def _enrolment_by_code(code: str) -> Enrolment:
         text = verify_code(code, kind="A").text
     except InvalidCode:
         abort(404)
-    return db.session.scalar(select(Enrolment).where(Enrolment.code == text)) or abort(404)
+    return enrolment_by_code(text) or abort(404)
 
 
 def history_label(what: str) -> str:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.timeutil import utcnow
@@ -99,3 +99,27 @@ class PlanYear(db.Model):
     copied_from: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     opened_at: Mapped[datetime | None]
+
+
+class PlanChange(db.Model):
+    """One change a manager made to a year's plan: which target or budget line, which field, the value
+    before and after (as text; None: none), why, who and when. Rows are never edited or removed, so the
+    trail stays whole when a budget line is removed (its key and name are kept here, not a link)."""
+
+    __tablename__ = "plan_changes"
+    __table_args__ = (Index("ix_plan_changes_year", "year", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(20))  # target | budget_line | year
+    item: Mapped[str] = mapped_column(String(80))  # a target's metric, a budget line's key, or the year
+    item_name: Mapped[str] = mapped_column(String(200))  # its Korean name then, for the trail
+    # target | last_year (of a target); name_ko | name_en | budget | added | removed (of a line); state (of the year)
+    field: Mapped[str] = mapped_column(String(20))
+    old_value: Mapped[str | None] = mapped_column(String(200))
+    new_value: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(String(300))
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    changed_by = relationship("User")

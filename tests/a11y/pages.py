@@ -104,6 +104,15 @@ def _signed_links() -> list[str]:
     db.session.add(follow_up)
     db.session.flush()
     urls.append(f"/eodina/s/{outcomes.follow_up_code(follow_up)}")
+    # A draft plan year with a budget line, so the managers' plan pages are checked with the open button and
+    # the remove form (the demo's years are open).
+    from ops.plan import services as plan
+    from ops.plan.years import copy_plan, plan_years
+
+    draft = max(plan_years()) + 1
+    copy_plan(draft, draft - 1)
+    line = plan.add_line(draft, name_ko="운영비", name_en="Running costs", budget="1,000")
+    urls += [f"/plan/{draft}/edit", f"/plan/{draft}/budget/{line.id}"]
     invite = surveys.invite(kind="event", subject_id=registration.id, scope_id=registration.event_id,
                             person=registration.person, title="SLW")
     urls.append(f"/survey/{invite.token}")
