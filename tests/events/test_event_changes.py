@@ -18,7 +18,7 @@ def test_staff_add_seats_relabel_and_add_a_ticket_type(client, app, token_for):
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["promoted"] == 1
     db.session.expire_all()
-    assert waiting.status == "confirmed"
+    assert waiting.status == "offered"  # the new seat is held for the first in line to accept
     event = services.event_by_slug("slw-2025")
     visitor, press = event.ticket_types
     assert (event.title_en, event.venue_ko, event.title_ko) == ("Smart Life Week 2025", "코엑스 C홀", "스마트라이프위크")
