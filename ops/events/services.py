@@ -10,7 +10,7 @@ from functools import lru_cache
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, literal_column, or_, select, update
+from sqlalchemy import bindparam, func, literal_column, or_, select
 from sqlalchemy import event as sa_event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
@@ -21,7 +21,7 @@ from ..core.timeutil import seoul_today, to_seoul, utcnow
 from ..core.trust import ShortTrust
 from ..extensions import db
 from ..notify.services import add_to_outbox, queue_message
-from ..passes.capacity import promote_waitlist, release_seat, take_seat
+from ..passes.capacity import lapse_offers, promote_waitlist, release_seat, settle_offer, take_seat
 from ..passes.checkin import AlreadyCheckedIn, admit_once
 from ..passes.codes import SignedCode, sign_code
 from ..passes.models import CheckIn
@@ -555,10 +555,7 @@ def accept_offer(registration_id: int, now: datetime | None = None) -> Registrat
 
     One conditional UPDATE: an accept and the expiry sweep at the same moment never both win."""
     now = now or utcnow()
-    result = db.session.execute(update(Registration).where(
-        Registration.id == registration_id, Registration.status == OFFERED, Registration.offer_expires_at > now)
-        .values(status=CONFIRMED, offer_expires_at=None).execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    if not settle_offer(Registration, registration_id, now, accepted=True, status=CONFIRMED, offer_expires_at=None):
         raise OfferGone()
     registration = db.session.get(Registration, registration_id, populate_existing=True)
     _confirm(registration, now)
@@ -572,17 +569,8 @@ def expire_offers(now: datetime | None = None) -> int:
     the next in line; returns how many lapsed. Each offer is taken by one conditional UPDATE, so two
     sweeps, or a sweep and a late accept, never both act on it. The caller commits."""
     now = now or utcnow()
-    due = db.session.scalars(select(Registration.id).where(Registration.status == OFFERED,
-                                                           Registration.offer_expires_at <= now)
-                             .order_by(Registration.offer_expires_at, Registration.id)).all()
     lapsed = 0
-    for registration_id in due:
-        result = db.session.execute(update(Registration).where(
-            Registration.id == registration_id, Registration.status == OFFERED, Registration.offer_expires_at <= now)
-            .values(status=CANCELLED, cancelled_at=now).execution_options(synchronize_session=False))
-        if result.rowcount != 1:
-            continue
-        registration = db.session.get(Registration, registration_id, populate_existing=True)
+    for registration in lapse_offers(Registration, now, cancelled_at=now):
         _history(registration, "expired", now)
         for booking in registration.bookings:  # on hold while the ticket waited: no seat to free
             booking.status = CANCELLED
