@@ -11,6 +11,8 @@ BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "ops.notify.dispatch", "schedule": 60.0},
     # A course's waiting-list offer that was not accepted in time moves on to the next in line.
     "education-expire-offers": {"task": "ops.education.expire_offers", "schedule": 60.0},
+    # The same for an event's ticket: a seat offered and not accepted in time goes to the next in line.
+    "events-expire-offers": {"task": "ops.events.expire_offers", "schedule": 60.0},
     # Hourly keeps today's snapshot fresh; just after midnight the finished day is closed.
     "kpi-rollup-hourly": {"task": "ops.kpi.rollup", "schedule": crontab(minute=5)},
     "kpi-rollup-close-day": {"task": "ops.kpi.rollup", "schedule": crontab(hour=0, minute=10),

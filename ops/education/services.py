@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -18,7 +18,8 @@ from ..core.errors import AlreadyCancelled, DomainError, InvalidInput
 from ..core.timeutil import SEOUL, seoul_to_utc, to_seoul, utcnow
 from ..extensions import db
 from ..notify.services import queue_message
-from ..passes.capacity import promote_waitlist, release_seat, take_seat, waitlist_position
+from ..passes.capacity import (lapse_offers, promote_waitlist, release_seat, settle_offer, take_seat,
+                               waitlist_position)
 from ..passes.checkin import AlreadyCheckedIn, live_checkin, perform_checkin, undo_checkin
 from ..passes.codes import sign_code
 from ..passes.models import CheckIn
@@ -374,10 +375,7 @@ def _promote(course: Course, locale: str = "ko", now: datetime | None = None) ->
 def accept_offer(enrolment_id: int, now: datetime | None = None) -> Enrolment:
     """The learner takes the place offered to them, if the offer has not expired (OfferGone otherwise)."""
     now = now or utcnow()
-    result = db.session.execute(update(Enrolment).where(
-        Enrolment.id == enrolment_id, Enrolment.status == OFFERED, Enrolment.offer_expires_at > now)
-        .values(status=CONFIRMED, offer_expires_at=None).execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    if not settle_offer(Enrolment, enrolment_id, now, accepted=True, status=CONFIRMED, offer_expires_at=None):
         raise OfferGone()
     enrolment = db.session.get(Enrolment, enrolment_id, populate_existing=True)
     _history(enrolment, "accepted", now)
@@ -391,16 +389,8 @@ def expire_offers(now: datetime | None = None) -> int:
     Each offer is taken by one conditional UPDATE, so two sweeps (or a sweep and a late accept)
     never both act on it. The caller commits."""
     now = now or utcnow()
-    due = db.session.scalars(select(Enrolment.id).where(Enrolment.status == OFFERED,
-                                                        Enrolment.offer_expires_at <= now)).all()
     lapsed = 0
-    for enrolment_id in due:
-        result = db.session.execute(update(Enrolment).where(
-            Enrolment.id == enrolment_id, Enrolment.status == OFFERED, Enrolment.offer_expires_at <= now)
-            .values(status=CANCELLED, cancelled_at=now).execution_options(synchronize_session=False))
-        if result.rowcount != 1:
-            continue
-        enrolment = db.session.get(Enrolment, enrolment_id, populate_existing=True)
+    for enrolment in lapse_offers(Enrolment, now, cancelled_at=now):
         _history(enrolment, "expired", now)
         release_seat(Course, enrolment.course_id)
         _promote(db.session.get(Course, enrolment.course_id), now=now)

@@ -10,7 +10,7 @@ def init_app(app) -> None:
     from ..core.nav import Tile, register_tile
     from ..extensions import csrf
     from ..passes.scan import ScanContext, scan_context
-    from . import api, demo, kpi, models, offline, reminders, services, views  # noqa: F401 (tables, handlers, metrics)
+    from . import api, demo, kpi, models, offline, reminders, services, tasks, views  # noqa: F401 (tables, handlers, metrics, task)
 
     app.register_blueprint(views.bp)
     csrf.exempt(api.bp)  # public registration has no session; staff routes check CSRF in api_role_required

@@ -26,7 +26,7 @@ def _event_or_404(slug: str):
 
 def _event_json(event) -> dict:
     return {"id": event.id, "slug": event.slug, "title": event.title_ko, "title_en": event.title_en,
-            "days": event.days, "venue": event.venue_ko,
+            "days": event.days, "venue": event.venue_ko, "offer_hours": event.offer_hours,
             "ticket_types": [{"name": t.name, "capacity": t.capacity, "taken": t.taken, "waitlist": t.waitlist}
                              for t in event.ticket_types],
             "sessions": [{"id": s.id, "title": s.title_ko, "day": s.day.isoformat(), "capacity": s.capacity}

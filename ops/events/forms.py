@@ -4,11 +4,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DateTimeLocalField, EmailField, IntegerField, SelectField,
                      SelectMultipleField, StringField, TelField, TextAreaField)
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from markupsafe import Markup
 from wtforms.widgets import CheckboxInput, ListWidget, html_params
 
 from ..people.forms import ConsentField, KoreanMobile
+from .models import DEFAULT_OFFER_HOURS, MAX_OFFER_HOURS
 from .countries import country_choices, country_names, country_options
 
 
@@ -107,6 +108,9 @@ class WalkInForm(RegistrationForm):
         return self
 
 
+_OFFER_HOURS = _l("Give a number of hours from 0 to 336 (14 days); 0 gives a freed seat at once.")
+
+
 class EventForm(FlaskForm):
     slug = StringField(_l("Web address (e.g. slw-2025)"), filters=[lambda v: (v or "").strip().lower()],
                        validators=[DataRequired(_l("Please enter the web address.")), Length(max=40),
@@ -127,6 +131,10 @@ class EventForm(FlaskForm):
                                                format="%Y-%m-%dT%H:%M", validators=[Optional()])
     registration_closes_at = DateTimeLocalField(_l("Registration closes (Seoul time, optional)"),
                                                 format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    offer_hours = IntegerField(
+        _l("Hours to accept a freed seat (0: given at once)"), default=DEFAULT_OFFER_HOURS,
+        validators=[InputRequired(_OFFER_HOURS), NumberRange(min=0, max=MAX_OFFER_HOURS, message=_OFFER_HOURS)],
+        render_kw={"inputmode": "numeric"})
 
     def validate_last_day(self, field):
         if self.first_day.data and field.data and field.data < self.first_day.data:

@@ -14,6 +14,10 @@ WAITLISTED = "waitlisted"
 CANCELLED = "cancelled"
 # A conference booking of a ticket still on the waiting list: it takes a seat only once the ticket does.
 ON_HOLD = "on_hold"
+# First in line when a seat freed: the seat is held for them until the offer expires (Event.offer_hours).
+OFFERED = "offered"
+DEFAULT_OFFER_HOURS = 24
+MAX_OFFER_HOURS = 24 * 14
 DEFAULT_COLOUR = "#1f4e9e"  # a ticket type's colour on badges, "#rrggbb"
 
 
@@ -37,6 +41,8 @@ class Event(db.Model):
     last_day: Mapped[date]
     registration_opens_at: Mapped[datetime | None]  # UTC; None: open now
     registration_closes_at: Mapped[datetime | None]
+    # How long a freed seat is held for the first in line to accept; 0 gives it to them at once.
+    offer_hours: Mapped[int] = mapped_column(default=DEFAULT_OFFER_HOURS, server_default=str(DEFAULT_OFFER_HOURS))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     ticket_types = relationship("TicketType", back_populates="event", order_by="TicketType.position, TicketType.id",
@@ -141,6 +147,7 @@ class Registration(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     confirmed_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
+    offer_expires_at: Mapped[datetime | None] = mapped_column(index=True)  # while the status is "offered"
 
     event = relationship(Event)
     ticket_type = relationship(TicketType)
@@ -154,6 +161,19 @@ class Registration(db.Model):
     @property
     def masked_phone(self) -> str:
         return mask_phone(self.person.phone if self.person else None)
+
+
+class RegistrationHistory(db.Model):
+    """What happened to a registration's offer of a freed seat: offered, accepted, declined, expired."""
+
+    __tablename__ = "event_registration_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("event_registrations.id", ondelete="CASCADE"),
+                                                 index=True)
+    at: Mapped[datetime]
+    what: Mapped[str] = mapped_column(String(20))
+    until: Mapped[datetime | None]  # an offer's expiry
 
 
 class SessionBooking(db.Model):

@@ -30,6 +30,11 @@ message_template("events.promoted",
                  ko="[서울디지털재단] {name}님, {event} 대기에서 참가가 확정되었습니다. 입장권 QR: {url}",
                  en="[Seoul Digital Foundation] {name}, a place is yours at {event}. Your ticket: {url}",
                  subject_ko="{event} 참가 확정", subject_en="Your place at {event} is confirmed")
+message_template("events.offered",
+                 ko="[서울디지털재단] {name}님, {event}에 자리가 났습니다. {until}까지 수락하시면 참가가 확정됩니다: {url}",
+                 en="[Seoul Digital Foundation] {name}, a place at {event} is free for you. Accept it by {until} "
+                    "to keep it: {url}",
+                 subject_ko="{event} 자리 안내", subject_en="A place at {event} is free for you")
 message_template("events.day_before",
                  ko="[서울디지털재단] 내일 {event}이(가) 열립니다 ({venue}). 입장권 QR을 준비해 주세요: {url}",
                  en="[Seoul Digital Foundation] {event} starts tomorrow at {venue}. Please have your ticket ready: {url}",

@@ -13,6 +13,7 @@ from pydantic_core import PydanticCustomError
 
 from ..core.schemas import Body, Day, Flag, Id, Note, Text, errors_of
 from ..core.timeutil import seoul_to_utc
+from .models import DEFAULT_OFFER_HOURS, MAX_OFFER_HOURS
 
 class RegistrationBody(Body):
     """POST /api/v1/events/<slug>/registrations. The public form then checks what it means (a mobile
@@ -40,6 +41,7 @@ class RegistrationBody(Body):
 SLUG = r"^[a-z0-9][a-z0-9-]{0,39}$"
 TYPE_NAME = re.compile(r"^[a-z0-9_-]{1,60}$")
 Capacity = Annotated[int, Field(strict=True, ge=0, le=1_000_000)]
+OfferHours = Annotated[int, Field(strict=True, ge=0, le=MAX_OFFER_HOURS)]
 Colour = Annotated[str, StringConstraints(strict=True, pattern=r"^#[0-9a-fA-F]{6}$"), AfterValidator(str.lower)]
 Moment = datetime  # ISO date-time; without an offset it is Seoul time (stored as naive UTC)
 
@@ -115,8 +117,10 @@ class EventBody(Body):
     directions_en: Note(2000) = ""
     registration_opens_at: Moment | None = None
     registration_closes_at: Moment | None = None
+    offer_hours: OfferHours = DEFAULT_OFFER_HOURS
     messages = {"slug": _l("Use lower-case letters, digits and dashes only."), "days": _DAYS_MESSAGE,
                 "ticket_types": _l("Give at least one ticket type."),
+                "offer_hours": _l("Give a number of hours from 0 to 336 (14 days); 0 gives a freed seat at once."),
                 "registration_opens_at": _l("Use an ISO date and time, e.g. 2025-09-01T09:00."),
                 "registration_closes_at": _l("Use an ISO date and time, e.g. 2025-09-01T09:00.")}
 
@@ -172,14 +176,14 @@ def event_payload(body: dict) -> tuple[dict, dict]:
                   sessions=sessions, programme=event.programme or None, venue_ko=event.venue,
                   venue_en=event.venue_en, address=event.address, directions_ko=event.directions,
                   directions_en=event.directions_en, registration_opens_at=_seoul(event.registration_opens_at),
-                  registration_closes_at=_seoul(event.registration_closes_at))
+                  registration_closes_at=_seoul(event.registration_closes_at), offer_hours=event.offer_hours)
     return fields, errors
 
 
 _EVENT_FIELDS = {"title": "title_ko", "title_en": "title_en", "venue": "venue_ko", "venue_en": "venue_en",
                  "address": "address", "directions": "directions_ko", "directions_en": "directions_en",
                  "days": "days", "registration_opens_at": "registration_opens_at",
-                 "registration_closes_at": "registration_closes_at"}
+                 "registration_closes_at": "registration_closes_at", "offer_hours": "offer_hours"}
 
 
 def event_changes(body, existing_types: set[str]) -> tuple[dict, list[tuple[str, dict]], dict]:

@@ -21,7 +21,7 @@ from ..core.timeutil import seoul_today, to_seoul, utcnow
 from ..core.trust import ShortTrust
 from ..extensions import db
 from ..notify.services import add_to_outbox, queue_message
-from ..passes.capacity import promote_waitlist, release_seat, take_seat
+from ..passes.capacity import lapse_offers, promote_waitlist, release_seat, settle_offer, take_seat
 from ..passes.checkin import AlreadyCheckedIn, admit_once
 from ..passes.codes import SignedCode, sign_code
 from ..passes.models import CheckIn
@@ -30,8 +30,9 @@ from ..people.consent import SMS_REMINDERS
 from ..people.phone import InvalidPhone, mask_phone, normalise_phone, phone_tail
 from ..people.services import person_query, person_with_consents
 from .consent import EVENT_REGISTRATION
-from .models import (CANCELLED, CONFIRMED, DEFAULT_COLOUR, ON_HOLD, WAITLISTED, Event, EventSession, ExportAudit,
-                     Registration, SessionBooking, TicketType)
+from .models import (CANCELLED, CONFIRMED, DEFAULT_COLOUR, DEFAULT_OFFER_HOURS, MAX_OFFER_HOURS, OFFERED, ON_HOLD,
+                     WAITLISTED, Event, EventSession, ExportAudit, Registration, RegistrationHistory, SessionBooking,
+                     TicketType)
 from .rooms import room_numbers
 
 CHECKIN_KIND = "ticket"
@@ -51,6 +52,21 @@ class SoldOut(DomainError):
 
 class RegistrationClosed(DomainError):
     code = "registration_closed"
+
+
+class OfferGone(DomainError):
+    """The offer of a freed seat expired (it went to the next in line) or was already answered."""
+
+    code = "offer_gone"
+
+
+OFFER_HOURS_MESSAGE = _l("Give a number of hours from 0 to 336 (14 days); 0 gives a freed seat at once.")
+
+
+def _check_offer_hours(offer_hours) -> int:
+    if isinstance(offer_hours, bool) or not isinstance(offer_hours, int) or not 0 <= offer_hours <= MAX_OFFER_HOURS:
+        raise InvalidEvent({"offer_hours": OFFER_HOURS_MESSAGE})
+    return offer_hours
 
 
 # --- Events ---------------------------------------------------------------------------------
@@ -120,9 +136,11 @@ def create_event(*, slug: str, title_ko: str, days: list[date], title_en: str = 
                  venue_ko: str = "", venue_en: str = "", address: str = "", directions_ko: str = "",
                  directions_en: str = "", registration_opens_at: datetime | None = None,
                  registration_closes_at: datetime | None = None, ticket_types: list[dict] = (),
-                 sessions: list[dict] = ()) -> Event:
-    """Add an event with its ticket types and sessions; the caller commits."""
+                 sessions: list[dict] = (), offer_hours: int = DEFAULT_OFFER_HOURS) -> Event:
+    """Add an event with its ticket types and sessions; the caller commits. A freed seat is offered
+    to the first in line for ``offer_hours`` (0: given at once)."""
     slug = (slug or "").strip().lower()
+    offer_hours = _check_offer_hours(offer_hours)
     if event_by_slug(slug) is not None:
         raise InvalidEvent({"slug": _("This address is already used by another event.")})
     days = sorted(set(days))
@@ -130,7 +148,8 @@ def create_event(*, slug: str, title_ko: str, days: list[date], title_en: str = 
                   venue_ko=venue_ko or "", venue_en=venue_en or "", address=address or "",
                   directions_ko=directions_ko or "", directions_en=directions_en or "",
                   days=[d.isoformat() for d in days], first_day=days[0], last_day=days[-1],
-                  registration_opens_at=registration_opens_at, registration_closes_at=registration_closes_at)
+                  registration_opens_at=registration_opens_at, registration_closes_at=registration_closes_at,
+                  offer_hours=offer_hours)
     db.session.add(event)
     for position, spec in enumerate(ticket_types):
         add_ticket_type(event, position=position, **spec)
@@ -145,9 +164,12 @@ def create_event(*, slug: str, title_ko: str, days: list[date], title_en: str = 
 
 
 def update_event(event: Event, *, days: list[date] | None = None, **fields) -> Event:
+    """Change an event's fields; a new ``offer_hours`` counts for the offers made from now on."""
+    if "offer_hours" in fields:
+        _check_offer_hours(fields["offer_hours"])
     for name, value in fields.items():
         if name in {"title_ko", "title_en", "programme", "venue_ko", "venue_en", "address", "directions_ko",
-                    "directions_en", "registration_opens_at", "registration_closes_at"}:
+                    "directions_en", "registration_opens_at", "registration_closes_at", "offer_hours"}:
             setattr(event, name, value)
     if days:
         days = sorted(set(days))
@@ -467,27 +489,110 @@ def _book_session(session_id: int) -> str:
     return CONFIRMED if take_seat(EventSession, session_id) else WAITLISTED
 
 
-def _promote(ticket_type_id: int) -> list[Registration]:
-    promoted = promote_waitlist(TicketType, ticket_type_id, Registration, Registration.ticket_type_id)
+def _history(registration: Registration, what: str, at: datetime, until: datetime | None = None) -> None:
+    db.session.add(RegistrationHistory(registration_id=registration.id, what=what, at=at, until=until))
+
+
+def registration_history(registration_ids) -> dict[int, list[RegistrationHistory]]:
+    """The offers' history of each registration (offered, accepted, declined, expired), oldest first."""
+    ids = list(registration_ids)
+    history: dict[int, list[RegistrationHistory]] = {}
+    if ids:
+        for row in db.session.scalars(select(RegistrationHistory).where(RegistrationHistory.registration_id.in_(ids))
+                                      .order_by(RegistrationHistory.at, RegistrationHistory.id)):
+            history.setdefault(row.registration_id, []).append(row)
+    return history
+
+
+def accept_url(registration: Registration) -> str:
+    """The page where the person accepts a seat offered to them (their ticket's own secret link)."""
+    return ticket_url(registration, external=True) + "/accept"
+
+
+def _confirm(registration: Registration, now: datetime) -> None:
+    """A seat is now the registration's: conferences wanted while waiting try for a seat."""
+    registration.confirmed_at = now
+    for booking in registration.bookings:
+        if booking.status == ON_HOLD:
+            booking.status = _book_session(booking.session_id)
+
+
+def _promote(ticket_type_id: int, now: datetime | None = None) -> list[Registration]:
+    """Freed seats go to the first in line: at once (the event's ``offer_hours`` 0), or as an offer
+    to accept in time. An offered seat stays taken (held for them), so a registration meanwhile
+    joins the line and the seat never goes to two people."""
+    now = now or utcnow()
+    hours = db.session.get(TicketType, ticket_type_id).event.offer_hours or 0
+    promoted = promote_waitlist(TicketType, ticket_type_id, Registration, Registration.ticket_type_id,
+                                promote_to=OFFERED if hours else CONFIRMED)
     for registration in promoted:
-        registration.confirmed_at = utcnow()
-        for booking in registration.bookings:  # conferences wanted while waiting now try for a seat
-            if booking.status == ON_HOLD:
-                booking.status = _book_session(booking.session_id)
+        data = _message_data(registration)
+        if hours:
+            registration.offer_expires_at = now + timedelta(hours=hours)
+            _history(registration, "offered", now, registration.offer_expires_at)
+            data.update(url=accept_url(registration),
+                        until=to_seoul(registration.offer_expires_at).strftime("%m-%d %H:%M"))
+            queue_message(template="events.offered", person=registration.person,
+                          dedup_key=f"event-offered:{registration.id}:{registration.offer_expires_at:%Y%m%d%H%M}",
+                          recipient=registration.person.phone, data=data, locale=registration.locale,
+                          purpose="service")
+            continue
+        _confirm(registration, now)
         queue_message(template="events.promoted", dedup_key=f"event-promoted:{registration.id}",
                       person=registration.person, recipient=registration.person.phone,
-                      data=_message_data(registration), locale=registration.locale, purpose="service")
+                      data=data, locale=registration.locale, purpose="service")
+    db.session.flush()
     return promoted
 
 
-def cancel_registration(registration: Registration) -> list[Registration]:
-    """Cancel a ticket; its seat goes at once to the first in line (who is told). Returns those promoted."""
+def offer_open(registration: Registration, now: datetime | None = None) -> bool:
+    """Whether a seat is offered to the registration and the offer has not expired."""
+    return registration.status == OFFERED and registration.offer_expires_at > (now or utcnow())
+
+
+def accept_offer(registration_id: int, now: datetime | None = None) -> Registration:
+    """The person takes the seat offered to them if the offer has not expired (OfferGone otherwise).
+
+    One conditional UPDATE: an accept and the expiry sweep at the same moment never both win."""
+    now = now or utcnow()
+    if not settle_offer(Registration, registration_id, now, accepted=True, status=CONFIRMED, offer_expires_at=None):
+        raise OfferGone()
+    registration = db.session.get(Registration, registration_id, populate_existing=True)
+    _confirm(registration, now)
+    _history(registration, "accepted", now)
+    db.session.flush()
+    return registration
+
+
+def expire_offers(now: datetime | None = None) -> int:
+    """Offers not accepted in time lapse (the registration is cancelled) and the seat is offered to
+    the next in line; returns how many lapsed. Each offer is taken by one conditional UPDATE, so two
+    sweeps, or a sweep and a late accept, never both act on it. The caller commits."""
+    now = now or utcnow()
+    lapsed = 0
+    for registration in lapse_offers(Registration, now, cancelled_at=now):
+        _history(registration, "expired", now)
+        for booking in registration.bookings:  # on hold while the ticket waited: no seat to free
+            booking.status = CANCELLED
+        release_seat(TicketType, registration.ticket_type_id)
+        _promote(registration.ticket_type_id, now)
+        lapsed += 1
+    db.session.flush()
+    return lapsed
+
+
+def cancel_registration(registration: Registration, now: datetime | None = None) -> list[Registration]:
+    """Cancel a ticket (or decline a seat offered); its seat goes to the first in line, at once or as
+    an offer (see _promote), who is told. Returns those promoted."""
+    now = now or utcnow()
     locked = db.session.scalar(select(Registration).where(Registration.id == registration.id)
                                .with_for_update().execution_options(populate_existing=True))
     if locked.status == CANCELLED:
         raise AlreadyCancelled()
-    was_confirmed = locked.status == CONFIRMED
-    locked.status, locked.cancelled_at = CANCELLED, utcnow()
+    holds_seat = locked.status in (CONFIRMED, OFFERED)  # an offered seat is held: it frees too
+    if locked.status == OFFERED:
+        _history(locked, "declined", now)
+    locked.status, locked.cancelled_at, locked.offer_expires_at = CANCELLED, now, None
     for booking in locked.bookings:
         if booking.status == CONFIRMED:
             release_seat(EventSession, booking.session_id)
@@ -496,10 +601,10 @@ def cancel_registration(registration: Registration) -> list[Registration]:
         else:
             booking.status = CANCELLED
     db.session.flush()
-    if not was_confirmed:
+    if not holds_seat:
         return []
     release_seat(TicketType, locked.ticket_type_id)
-    return _promote(locked.ticket_type_id)
+    return _promote(locked.ticket_type_id, now)
 
 
 # --- Check-in -----------------------------------------------------------------------------------
@@ -591,6 +696,9 @@ def admit(code_text: str, *, gate: str | None, by_user, method: str = "scan", lo
     extra = {"registration_id": reg_id, "ticket_type": tt_name}
     if status == CANCELLED:
         return ScanOutcome("cancelled", 422, detail=_("This ticket was cancelled."), extra=extra, **shown)
+    if status == OFFERED:
+        return ScanOutcome("not_confirmed", 422, detail=_("A seat is offered to this ticket but not accepted yet."),
+                           extra=extra, **shown)
     if status != CONFIRMED:
         return ScanOutcome("not_confirmed", 422, detail=_("This ticket is on the waiting list, not confirmed."),
                            extra=extra, **shown)
@@ -690,12 +798,14 @@ def live_numbers(event: Event, day: str | None = None) -> dict:
     for tt_id, tt in types.items():
         counts = {status: n for (t, status, n) in type_rows if t == tt_id}
         ticket_types.append({"name": tt.name, "label": tt.label(), "capacity": tt.capacity, "taken": tt.taken,
-                             "confirmed": counts.get(CONFIRMED, 0), "waitlisted": counts.get(WAITLISTED, 0),
+                             "confirmed": counts.get(CONFIRMED, 0), "offered": counts.get(OFFERED, 0),
+                             "waitlisted": counts.get(WAITLISTED, 0),
                              "cancelled": counts.get(CANCELLED, 0), "checked_in": checked_by_type.get(tt_id, 0)})
     return {
         "event": event.slug,
-        "registered": by_status.get(CONFIRMED, 0) + by_status.get(WAITLISTED, 0),
+        "registered": by_status.get(CONFIRMED, 0) + by_status.get(OFFERED, 0) + by_status.get(WAITLISTED, 0),
         "confirmed": by_status.get(CONFIRMED, 0),
+        "offered": by_status.get(OFFERED, 0),
         "waitlisted": by_status.get(WAITLISTED, 0),
         "cancelled": by_status.get(CANCELLED, 0),
         "checked_in": checked_people,
@@ -745,7 +855,8 @@ def audit_export(event: Event, *, user, fmt: str, full_phones: bool, rows: int) 
 
 
 def status_label(status: str) -> str:
-    return {CONFIRMED: _l("Confirmed"), WAITLISTED: _l("Waiting list"), CANCELLED: _l("Cancelled")}.get(status, status)
+    return {CONFIRMED: _l("Confirmed"), WAITLISTED: _l("Waiting list"), CANCELLED: _l("Cancelled"),
+            OFFERED: _l("Seat offered")}.get(status, status)
 
 
 def next_days(start: date, count: int) -> list[date]:

@@ -40,7 +40,13 @@ def _event_or_404(slug: str) -> Event:
 
 @bp.app_context_processor
 def events_helpers():
-    return {"country_name": country_name, "status_label": services.status_label}
+    return {"country_name": country_name, "status_label": services.status_label, "history_label": history_label}
+
+
+def history_label(what: str) -> str:
+    return {"offered": _("A place was offered"), "accepted": _("The offer was accepted"),
+            "declined": _("The offer was declined"),
+            "expired": _("The offer expired and went to the next in line")}.get(what, what)
 
 
 # --- Public -------------------------------------------------------------------------------------
@@ -128,7 +134,31 @@ def ticket(code: str):
 
         position = waitlist_position(Registration, Registration.ticket_type_id, registration)
     return render_template("events/ticket.html", r=registration, event=registration.event, locale=_locale(),
-                           position=position)
+                           position=position, history=services.registration_history([registration.id]).get(
+                               registration.id, []))
+
+
+@bp.route("/t/<code>/accept", methods=["GET", "POST"])
+@private_page
+def accept(code: str):
+    """The link in the offer's text message: the seat offered, and a button to accept it in time."""
+    registration = services.registration_by_code(code) or abort(404)
+    if request.method == "POST":
+        try:
+            services.accept_offer(registration.id)
+        except services.OfferGone:
+            db.session.rollback()
+            if registration.status == services.CONFIRMED:
+                flash(_("Your place is confirmed."), "success")
+            else:
+                flash(_("Sorry, this offer is no longer open: it expired, and the seat goes to the next person "
+                        "in line."), "error")
+        else:
+            db.session.commit()
+            flash(_("Your place is confirmed."), "success")
+        return redirect(url_for("events.ticket", code=registration.code))
+    return render_template("events/accept.html", r=registration, event=registration.event, locale=_locale(),
+                           offer_open=services.offer_open(registration))
 
 
 @bp.route("/t/<code>/cancel", methods=["GET", "POST"])
@@ -175,7 +205,8 @@ def _event_fields(form: EventForm) -> dict:
                 venue_ko=form.venue_ko.data or "", venue_en=form.venue_en.data or "", address=form.address.data or "",
                 directions_ko=form.directions_ko.data or "", directions_en=form.directions_en.data or "",
                 registration_opens_at=seoul_to_utc(opens) if opens else None,
-                registration_closes_at=seoul_to_utc(closes) if closes else None, days=days)
+                registration_closes_at=seoul_to_utc(closes) if closes else None, days=days,
+                offer_hours=form.offer_hours.data)
 
 
 @bp.route("/events/manage/new", methods=["GET", "POST"])
@@ -188,7 +219,8 @@ def new():
             event = services.create_event(slug=form.slug.data, **_event_fields(form))
         except services.InvalidEvent as exc:
             db.session.rollback()
-            form.slug.errors.append(exc.errors.get("slug"))
+            for name, message in exc.errors.items():
+                getattr(form, name).errors.append(message)
         else:
             db.session.commit()
             flash(_("Event created. Now add its ticket types."), "success")
@@ -304,7 +336,8 @@ def registrations(slug: str):
         rows = db.session.scalars(stmt.options(selectinload(Registration.ticket_type), selectinload(Registration.person))
                                   .order_by(Registration.id.desc()).limit(PAGE).offset((page - 1) * PAGE)).all()
     return render_template("events/registrations.html", event=event, rows=rows, q=q, page=page, total=total,
-                           per_page=PAGE, badge_sizes=BADGE_SIZES, locale=_locale())
+                           per_page=PAGE, badge_sizes=BADGE_SIZES, locale=_locale(),
+                           history=services.registration_history(r.id for r in rows))
 
 
 @bp.post("/events/manage/<slug>/registrations/<int:reg_id>/cancel")
@@ -321,7 +354,12 @@ def staff_cancel(slug: str, reg_id: int):
         flash(_("This registration was already cancelled."), "info")
     else:
         db.session.commit()
-        flash(_("Cancelled. %(n)s people moved up from the waiting list.", n=len(promoted)), "success")
+        offered = [r for r in promoted if r.status == services.OFFERED]
+        if offered:
+            flash(_("Cancelled. The seat is offered to the next in line until %(until)s.",
+                    until=to_seoul(offered[0].offer_expires_at).strftime("%m-%d %H:%M")), "success")
+        else:
+            flash(_("Cancelled. %(n)s people moved up from the waiting list.", n=len(promoted)), "success")
     return redirect(url_for("events.registrations", slug=event.slug))
 
 

@@ -14,6 +14,8 @@ from ..extensions import db
 
 CONFIRMED = "confirmed"
 WAITLISTED = "waitlisted"
+OFFERED = "offered"  # an area's entry holding a freed seat until it accepts or the offer expires
+CANCELLED = "cancelled"
 
 
 def take_seat(pool_model, pool_id: int, seats: int = 1) -> bool:
@@ -54,6 +56,29 @@ def promote_waitlist(pool_model, pool_id: int, entry_model, pool_column, *, orde
         db.session.flush()
         promoted.append(entry)
     return promoted
+
+
+def settle_offer(entry_model, entry_id: int, now, *, accepted: bool, **values) -> bool:
+    """Settle one offer of a freed seat: accepted before it expires, or lapsed from its expiry on.
+
+    One conditional UPDATE (``values`` are the new status and the like), so an accept and the
+    expiry sweeps racing it never both win; True when this call settled it. The caller commits."""
+    in_time = entry_model.offer_expires_at > now if accepted else entry_model.offer_expires_at <= now
+    result = db.session.execute(
+        update(entry_model).where(entry_model.id == entry_id, entry_model.status == OFFERED, in_time)
+        .values(**values).execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def lapse_offers(entry_model, now, **values):
+    """Yield each entry whose offer expired by ``now`` and that this call lapsed (status "cancelled",
+    and ``values``), loaded, the earliest expiry first; the caller frees each seat and commits."""
+    due = db.session.scalars(select(entry_model.id).where(entry_model.status == OFFERED,
+                                                          entry_model.offer_expires_at <= now)
+                             .order_by(entry_model.offer_expires_at, entry_model.id)).all()
+    for entry_id in due:
+        if settle_offer(entry_model, entry_id, now, accepted=False, status=CANCELLED, **values):
+            yield db.session.get(entry_model, entry_id, populate_existing=True)
 
 
 def waitlist_position(entry_model, pool_column, entry) -> int:

@@ -87,6 +87,15 @@ def _signed_links() -> list[str]:
     urls = [f"/e/{event.slug}", f"/education/courses/{course.id}"]
     registration = first(Registration)
     urls += [f"/t/{registration.code}", f"/t/{registration.code}/cancel"]
+    # A seat offered to the first in line (the link of the offer's text message).
+    from ops.events.services import cancel_registration
+    from tests.events.conftest import register_one
+
+    offer_event = make_event("a11y-offer", capacity=1)
+    holder, offered = register_one(offer_event, 1), register_one(offer_event, 2)
+    cancel_registration(holder)
+    db.session.commit()
+    urls.append(f"/t/{offered.code}/accept")
     # The door scanner with a search answered without JavaScript (its results and their check-in buttons).
     urls.append(f"/scan?gate=A&context=events:{registration.event.slug}&q={registration.phone_tail}")
     enrolment = first(Enrolment)

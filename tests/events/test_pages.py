@@ -76,16 +76,18 @@ def test_event_api_is_for_staff_only(client, app, token_for):
 def test_staff_create_an_event_and_a_ticket_type_in_the_web_ui(client, app, login_as):
     login_as("staff")
     response = client.post("/events/manage/new", data={
-        "slug": "forum-2025", "title_ko": "포럼", "first_day": "2025-11-03", "last_day": "2025-11-04"})
+        "slug": "forum-2025", "title_ko": "포럼", "first_day": "2025-11-03", "last_day": "2025-11-04",
+        "offer_hours": "12"})
     assert response.status_code == 302
     client.post("/events/manage/forum-2025/ticket-types", data={"name": "visitor", "capacity": "50", "waitlist": "y",
                                                                 "public": "y"})
     event = services.event_by_slug("forum-2025")
     assert event.days == ["2025-11-03", "2025-11-04"] and event.ticket_types[0].capacity == 50
+    assert event.offer_hours == 12
 
 
 def test_more_seats_promote_the_waiting_list(client, app, login_as):
-    event = make_event(capacity=0)
+    event = make_event(capacity=0, offer_hours=0)
     waiting = register_one(event, 1)
     login_as("staff")
     client.post(f"/events/manage/slw-2025/ticket-types/{event.ticket_types[0].id}", data={"capacity": "1",

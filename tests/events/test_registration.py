@@ -107,7 +107,7 @@ def test_unknown_event_is_404(client, app):
 
 
 def test_cancelling_promotes_the_waiting_list_in_order_and_tells_them(app):
-    event = make_event(capacity=1)
+    event = make_event(capacity=1, offer_hours=0)  # no offer: the seat is given at once
     holder = register_one(event, 1)
     first_in_line, second_in_line = register_one(event, 2), register_one(event, 3)
     assert first_in_line.status == second_in_line.status == "waitlisted"
@@ -164,7 +164,7 @@ def test_conference_session_seats_are_booked_and_released(app):
 def test_a_waitlisted_ticket_holds_no_conference_seat_until_it_is_confirmed(app):
     from ops.events.models import EventSession
 
-    event = make_event(capacity=1)
+    event = make_event(capacity=1, offer_hours=0)
     session = services.add_session(event, title_ko="빅데이터 포럼", day=event.first_day, capacity=5)
     db.session.commit()
     holder = register_one(event, 1)
