@@ -1,13 +1,13 @@
 """the plan's audit trail: each change a manager makes to a year's targets, budget lines or state
 
 Revision ID: 0010_i14p
-Revises: 0009_i14
+Revises: 0010_i14o
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = '0010_i14p'
-down_revision = '0009_i14'
+down_revision = '0010_i14o'
 branch_labels = None
 depends_on = None
 
