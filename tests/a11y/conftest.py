@@ -12,7 +12,7 @@ from werkzeug.serving import make_server
 from ops import create_app
 from ops.extensions import db
 from tests.a11y.pages import discover
-from tests.conftest import base_config, service_missing
+from tests.conftest import base_config, copy_demo, service_missing
 
 CHROMIUM = "/usr/bin/chromium"
 AXE = Path(__file__).resolve().parents[2] / "var" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
@@ -24,16 +24,14 @@ def _login(client, email, password):
 
 
 @pytest.fixture(scope="session")
-def demo_site(tmp_path_factory):
+def demo_site(tmp_path_factory, demo_seed):
     """(base URL, app, pages): the demo data, every page found, served by a thread."""
     tmp = tmp_path_factory.mktemp("a11y")
     previous = os.environ.get("OPS_INSTANCE_PATH")
     os.environ["OPS_INSTANCE_PATH"] = str(tmp / "instance")
+    copy_demo(demo_seed, tmp)
     app = create_app(base_config(tmp, WTF_CSRF_ENABLED=True))
     with app.app_context():
-        db.create_all()
-        result = app.test_cli_runner().invoke(args=["seed", "demo"])
-        assert result.exit_code == 0, result.output
         app.config["WTF_CSRF_ENABLED"] = False  # the crawl's test client has no form tokens
         pages = discover(app, _login)
         app.config["WTF_CSRF_ENABLED"] = True

@@ -13,7 +13,7 @@ from ops import create_app
 from ops.accounts.services import create_user
 from ops.events import services
 from ops.extensions import db
-from tests.conftest import base_config
+from tests.conftest import base_config, empty_tables
 from tests.events.conftest import make_event, register_one
 from tests.events.test_browser import page  # noqa: F401 (the Chromium fixture)
 
@@ -93,8 +93,7 @@ def door(pg_database, tmp_path, monkeypatch):
     monkeypatch.setenv("OPS_INSTANCE_PATH", str(tmp_path / "instance"))
     app = create_app(base_config(tmp_path, SQLALCHEMY_DATABASE_URI=pg_database, WTF_CSRF_ENABLED=True))
     with app.app_context():
-        db.drop_all()
-        db.create_all()
+        empty_tables()
         event = make_event(capacity=None)
         tickets = [register_one(event, n) for n in (1, 2, 3)]
         services.cancel_registration(tickets[1])
@@ -111,7 +110,6 @@ def door(pg_database, tmp_path, monkeypatch):
     server.shutdown()
     thread.join(timeout=5)
     with app.app_context():
-        db.drop_all()
         db.engine.dispose()
 
 

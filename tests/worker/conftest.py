@@ -12,7 +12,7 @@ import pytest
 from ops import create_app
 from ops.extensions import db
 from tests import clock
-from tests.conftest import REDIS_URL, base_config
+from tests.conftest import REDIS_URL, base_config, empty_tables
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
 
@@ -40,11 +40,9 @@ def broker_app(shared, broker=REDIS_URL, **extra):
 def queue_app(shared):
     app = broker_app(shared)
     with app.app_context():
-        db.drop_all()
-        db.create_all()
+        empty_tables()
         yield app
         db.session.remove()
-        db.drop_all()
         db.engine.dispose()
 
 

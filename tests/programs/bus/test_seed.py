@@ -9,9 +9,7 @@ from ops.programs.bus.models import HostInstitution
 from ops.programs.bus.seed import seed_demo
 
 
-def test_demo_season_is_plausible_and_seeding_again_adds_nothing(app):
-    seed_demo({})
-    db.session.commit()
+def test_demo_season_is_plausible_and_seeding_again_adds_nothing(demo_app):
     total = reports.summary(2025, date(2025, 12, 31))["total"]
     assert 120 <= total.runs <= 160 and 2500 <= total.users <= 3300
     assert 0.55 <= total.users_60plus / total.users <= 0.75 and 4.0 <= total.satisfaction <= 4.5

@@ -144,32 +144,29 @@ def test_online_content_counts_items_made_in_the_year(app):
     assert METRICS["eodina.online_content"](2025, date(2025, 12, 31)) == 1
 
 
-def test_demo_seed_fills_every_district_and_links_the_demo_instructor(app):
+def test_demo_seed_fills_every_district_and_links_the_demo_instructor(demo_app):
     from ops.accounts.models import User
 
-    result = app.test_cli_runner().invoke(args=["seed", "demo"])
-    assert result.exit_code == 0, result.output
     assert min(n for _d, n in services.centers_per_district()) >= 2
     user = db.session.scalar(select(User).where(User.email == "instructor@demo.ops"))
     assert services.instructor_for_user(user) is not None
-    again = app.test_cli_runner().invoke(args=["seed", "demo"])
+    again = demo_app.test_cli_runner().invoke(args=["seed", "demo"])
     assert again.exit_code == 0 and "eodina:" not in again.output
 
 
-def test_demo_seed_gives_the_plan_years_dashboard_its_figures(app):
-    app.test_cli_runner().invoke(args=["seed", "demo"])
+def test_demo_seed_gives_the_plan_years_dashboard_its_figures(demo_app):
     as_of = date(2025, 11, 30)
     assert METRICS["eodina.instructors_selected"](2025, as_of) == 20
     assert METRICS["eodina.learners_taught"](2025, as_of) > 0
     assert METRICS["eodina.centers_per_district"](2025, as_of) >= 2
 
 
-def test_every_page_renders_with_the_demo_data(app, client):
+def test_every_page_renders_with_the_demo_data(demo_app):
     from ops.accounts.models import User
     from ops.programs.eodina.models import Instructor, Learner, LessonLog, OnlineContent
     from tests.conftest import login
 
-    app.test_cli_runner().invoke(args=["seed", "demo"])
+    client = demo_app.test_client()
     login(client, db.session.scalar(select(User).where(User.email == "staff@demo.ops")), "demo-password-2025")
     ins = db.session.scalar(select(Instructor))
     le = db.session.scalar(select(Learner))
@@ -180,7 +177,7 @@ def test_every_page_renders_with_the_demo_data(app, client):
              "/eodina/learn", f"/eodina/learn/{content.slug}"]
     for path in pages:
         assert client.get(path).status_code == 200, path
-    mine = app.test_client()
+    mine = demo_app.test_client()
     login(mine, db.session.scalar(select(User).where(User.email == "instructor@demo.ops")), "demo-password-2025")
     page = mine.get("/eodina/my")
     assert page.status_code == 200
