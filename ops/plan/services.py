@@ -215,8 +215,10 @@ def add_line(year: int, *, name_ko: str, name_en: str | None, budget, programme_
     amount = parse_number(budget, "budget", whole=True, limit=MAX_BUDGET)
     programme = _programme(year, programme_id)
     reason = _reason(year, reason)
-    # Keys are per year and unique: lock the year's lines' key space by locking its plan row when there is one.
-    db.session.scalars(select(PlanYear).where(PlanYear.year == year).with_for_update()).first()
+    # Keys are per year and unique: two managers adding at once take turns on the year's first programme row
+    # (every year with a plan has one; a year loaded from the plan file has no PlanYear row to lock).
+    db.session.scalars(select(Programme.id).where(Programme.year == year).order_by(Programme.id).limit(1)
+                       .with_for_update()).first()
     line = BudgetLine(year=year, key=_line_key(year, programme), programme_id=programme.id if programme else None,
                       name_ko=name_ko, name_en=name_en, budget=amount, committed=0, spent=0)
     db.session.add(line)

@@ -183,3 +183,41 @@ def test_a_draft_line_with_execution_figures_is_not_removed(client, draft, manag
     assert "집행" in response.get_data(as_text=True)
     assert len(_lines(draft)) == 1
     assert [c.field for c in _changes(draft)] == ["added"]
+
+
+def test_two_managers_adding_lines_for_one_programme_at_once_both_get_a_line_with_its_own_key(app):
+    """A year loaded from the plan file has no PlanYear row; adds still take turns on the key space."""
+    import threading
+
+    from ops.plan.models import Programme
+
+    load_plan()
+    db.session.commit()
+    programme = db.session.scalar(select(Programme).where(Programme.year == 2025).order_by(Programme.id))
+    programme_id, programme_key = programme.id, programme.key
+    before = {line.key for line in _lines(2025)}
+    db.session.remove()
+    barrier = threading.Barrier(3)
+    errors: list[BaseException] = []
+
+    def add(n):
+        with app.app_context():
+            try:
+                barrier.wait()
+                services.add_line(2025, name_ko=f"추가 {n}", name_en=None, budget="1000",
+                                  programme_id=programme_id, reason="추경")
+                db.session.commit()
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=add, args=(n,)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    added = [line for line in _lines(2025) if line.key not in before]
+    assert len(added) == 3 and len({line.key for line in added}) == 3
+    assert all(line.key.startswith(programme_key) for line in added)
