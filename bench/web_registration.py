@@ -34,6 +34,18 @@ tests; gunicorn 2 x 4; the client on the same machine), server CPU = gunicorn + 
 
 Server CPU per web registration halved, but the 3x target is not met yet (3.8-4.1x); p99 < 4x
 p50 held at 2,000 citizens and not at 10,000 under load average 14 (4.1-5.2x).
+
+Measured 2026-12-06, the second step (the form page kept whole, the ticket page from the event
+cache, anonymous sessions no longer rewritten), --compare against 136c0d3 in one run, 2,000/400,
+load average 5-11 (other engineers' test runs; "rest of machine" 9-28 ms per citizen):
+
+| run | web registration | API registration | ratio | registrations/s | p50/p99 ms: form, post, ticket, QR |
+|---|---|---|---|---|---|
+| before | 30.4 ms | 8.1 ms | 3.75x | 34.8 | 352/1166, 472/1457, 460/1490, 296/888 |
+| after | 19.0 ms | 6.8 ms | 2.79x | 54.8 | 236/742, 358/940, 378/878, 275/407 |
+
+(The first step of that run was an earlier, lighter ticket query alone: 21.4 -> 21.0 ms, API 7.6 /
+6.8 ms, 2.82x -> 3.09x: within this machine's noise.)
 """
 from __future__ import annotations
 
