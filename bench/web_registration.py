@@ -44,8 +44,9 @@ load average 5-11 (other engineers' test runs; "rest of machine" 9-28 ms per cit
 | before | 30.4 ms | 8.1 ms | 3.75x | 34.8 | 352/1166, 472/1457, 460/1490, 296/888 |
 | after | 19.0 ms | 6.8 ms | 2.79x | 54.8 | 236/742, 358/940, 378/878, 275/407 |
 
-(The first step of that run was an earlier, lighter ticket query alone: 21.4 -> 21.0 ms, API 7.6 /
-6.8 ms, 2.82x -> 3.09x: within this machine's noise.)
+(An earlier run the same day, with only the lighter ticket query: 21.4 -> 21.0 ms, API 7.6 / 6.8
+ms, 2.82x -> 3.09x: the same code as "before" here measured 2.82x then, 3.75x now: this machine's
+noise, hence the same-run comparison.)
 """
 from __future__ import annotations
 
