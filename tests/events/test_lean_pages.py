@@ -99,3 +99,40 @@ def test_ticket_page_qr_decodes_to_its_ticket(client, event):
     image = Image.open(io.BytesIO(client.get(src).data))
     assert [r.text for r in zxingcpp.read_barcodes(image)] == [registration.code]
     assert services.registration_by_code(registration.code).event.slug == "slw-2025"
+
+
+def test_the_kept_form_page_is_for_visitors_who_are_not_logged_in(app, client, event, login_as):
+    visitor = app.test_client().get("/e/slw-2025").get_data(as_text=True)  # kept from now on
+    assert 'href="/login"' in visitor and 'action="/logout"' not in visitor
+    login_as("staff")
+    staff = client.get("/e/slw-2025").get_data(as_text=True)
+    assert 'action="/logout"' in staff and 'href="/login"' not in staff
+
+
+def test_ticket_pages_show_the_event_the_conferences_and_the_place_in_line(client):
+    event = make_event(capacity=1)
+    conference = services.add_session(event, title_ko="AI와 돌봄", day=event.first_day, starts_at="14:00")
+    db.session.commit()
+    tickets = [register_one(event, n, session_ids=[conference.id]) for n in range(1, 4)]
+    pages = [client.get(f"/t/{t.code}").get_data(as_text=True) for t in tickets]
+    assert all("스마트라이프위크" in page and "코엑스" in page and "AI와 돌봄" in page for page in pages)
+    assert "ticket-confirmed" in pages[0] and "대기 1번" in pages[1] and "대기 2번" in pages[2]
+
+
+def test_after_the_form_a_visitors_pages_send_no_cookie(csrf_app):
+    make_event()
+    client = csrf_app.test_client()
+    form = client.get("/e/slw-2025")
+    assert [c.split("=")[0] for c in form.headers.getlist("Set-Cookie")] == ["session"]  # the CSRF token
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form.get_data(as_text=True)).group(1)
+    posted = client.post("/e/slw-2025", data={**FORM, "csrf_token": token})
+    ticket = client.get(posted.headers["Location"])
+    assert posted.status_code == 302 and ticket.status_code == 200
+    assert posted.headers.getlist("Set-Cookie") == ticket.headers.getlist("Set-Cookie") == []
+
+
+def test_a_login_session_from_another_browser_is_still_refused(client, login_as):
+    login_as("staff")
+    assert client.get("/events/manage").status_code == 200
+    elsewhere = client.get("/events/manage", headers={"User-Agent": "another browser"})
+    assert elsewhere.status_code == 302 and "/login" in elsewhere.headers["Location"]
