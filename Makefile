@@ -45,15 +45,18 @@ fonts:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-nanum poppler-utils >/dev/null; } || \
 	  echo "fonts-nanum / poppler-utils not installed: PDFs need the font (see OPS_FONT)"
 
+# One test process per core (pytest-xdist): each has its own PostgreSQL database, Redis prefix and
+# demo seed; a file's tests stay in one process, so a module's browser is started once.
+TEST_PROCESSES ?= auto
 test: install browser axe fonts
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadfile
 
 # The suite (browser tests aside) at fixed moments, Seoul time: tests/clock.py MOMENTS.
 # `make test-calendar MOMENTS="saturday new-year-eve"` runs some of them.
 MOMENTS ?= saturday sunday new-year-eve new-year before-quiet-hours after-quiet-hours holiday
 test-calendar: install fonts
 	@for moment in $(MOMENTS); do echo "== the suite at $$moment"; \
-	  $(BIN)/python -m pytest -m "not browser" --moment=$$moment || exit 1; done
+	  $(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadfile -m "not browser" --moment=$$moment || exit 1; done
 
 # wrk drives the HTTP benchmarks (Debian's package; root only; without it they fall back to a Python client).
 wrk:
