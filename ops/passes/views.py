@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, jsonify, render_template, request,
 from flask_babel import gettext as _
 
 from ..accounts.roles import STAFF, role_required
+from ..core.security import private_page
 from .codes import InvalidCode, verify_code
 from .qr import qr_png, qr_svg
 from .scan import SCAN_CONTEXTS
@@ -23,19 +24,18 @@ def _checked(code: str) -> str:
         abort(404)
 
 
+# The QR is the ticket (or the enrolment) itself: kept by no browser or proxy, like the page that shows it.
 @bp.get("/qr/<code>.png")
+@private_page
 def png(code: str):
     """The QR of a signed code (only signed codes: this is not a general QR service)."""
-    response = Response(qr_png(_checked(code)), mimetype="image/png")
-    response.headers["Cache-Control"] = "private, max-age=86400"
-    return response
+    return Response(qr_png(_checked(code)), mimetype="image/png")
 
 
 @bp.get("/qr/<code>.svg")
+@private_page
 def svg(code: str):
-    response = Response(qr_svg(_checked(code)), mimetype="image/svg+xml")
-    response.headers["Cache-Control"] = "private, max-age=86400"
-    return response
+    return Response(qr_svg(_checked(code)), mimetype="image/svg+xml")
 
 
 @bp.get("/scan/tones/<name>.wav")

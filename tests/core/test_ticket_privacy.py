@@ -80,3 +80,6 @@ def test_ticket_pages_are_not_stored_and_send_no_referrer(pg_app):
     page = client.get(f"/t/{code}")
     assert page.status_code == 200
     assert "no-store" in page.headers["Cache-Control"] and page.headers["Referrer-Policy"] == "no-referrer"
+    for image in (f"/qr/{code}.png", f"/qr/{code}.svg"):  # the QR admits its holder: no copy kept either
+        qr = client.get(image)
+        assert qr.status_code == 200 and qr.headers["Cache-Control"] == "no-store", image
