@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from ..accounts.roles import STAFF, api_role_required
 from ..core.api import api_error
+from ..core.openapi import api_doc
 from ..core.errors import InvalidInput
 from ..core.schemas import ReasonBody, json_object, parse_body
 from ..core.sql import runs_without_transaction, without_transaction
@@ -48,6 +49,7 @@ def _transaction_for_scan(view):
     return wrapped
 
 
+@api_doc("Admit the holder of a scanned code", body=ScanBody)
 @bp.post("/checkin")
 @_transaction_for_scan
 @api_role_required(*STAFF, attached_user=False)  # handlers take the scanning user's id only
@@ -83,6 +85,7 @@ def settle_scan(outcome: ScanOutcome) -> None:
         db.session.rollback()
 
 
+@api_doc("Undo a check-in", body=ReasonBody)
 @bp.post("/checkin/<int:checkin_id>/undo")
 @api_role_required(*STAFF)
 def undo(checkin_id: int):
@@ -119,6 +122,7 @@ def _gzipped(payload: dict):
     return response
 
 
+@api_doc("Download the offline scanner's list")
 @bp.get("/checkin/offline")
 @api_role_required(*STAFF)
 def offline_download():
@@ -133,6 +137,7 @@ def offline_download():
     return _gzipped(listed)
 
 
+@api_doc("Upload an offline scanner's check-ins", body=BatchBody)
 @bp.post("/checkin/batch")
 @api_role_required(*STAFF)
 def checkin_batch():
