@@ -739,12 +739,12 @@ def next_days(start: date, count: int) -> list[date]:
     return [start + timedelta(days=i) for i in range(count)]
 
 
-@scan_handler("T", autocommit=True)
+@scan_handler("T")
 def scan_ticket(code: SignedCode, *, gate: str | None, by_user, occasion: str | None = None) -> ScanOutcome:
     """The shared scanner's handler for event tickets: the door today, or a conference room (``session:<id>``)."""
     from flask_babel import get_locale
 
-    if occasion:  # a conference room named on the scanner: read-then-one-write, safe in autocommit
+    if occasion:  # a conference room named on the scanner
         from .rooms import admit_to_room, session_of_occasion
 
         session_id = session_of_occasion(occasion)

@@ -11,12 +11,6 @@ A attendance, B bus) and hand it to the handler that area registered:
 
 The caller commits. ``result`` is one of RESULTS; ``status`` is the HTTP status
 the API answers with. ``by_user`` is who scans, to record as ``by_user_id``.
-
-A handler that only reads and then makes its one write through admit_once() or
-perform_checkin() (whose unique index decides a race) registers with
-``scan_handler("A", autocommit=True)``: for a scanner's token the API then runs its
-statements in autocommit (see ops.passes.api.checkin). A handler that writes more than
-once must leave it off.
 """
 from __future__ import annotations
 
@@ -51,9 +45,8 @@ class ScanOutcome:
 SCAN_HANDLERS: dict[str, Callable[..., ScanOutcome]] = {}
 
 
-def scan_handler(kind: str, *, autocommit: bool = False):
+def scan_handler(kind: str):
     def decorator(fn):
-        fn.scan_autocommit = autocommit
         SCAN_HANDLERS[kind.upper()] = fn
         return fn
 
