@@ -51,8 +51,6 @@ def create_app(config: dict | None = None) -> Flask:
     install_pii_masking()
 
     db.init_app(app)
-    from .core import dbpool
-    dbpool.init_app(app, db)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
                     render_as_batch=True, compare_type=True)
     login_manager.init_app(app)

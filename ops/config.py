@@ -34,10 +34,9 @@ class Config:
         self.OPS_SIGNING_KEY = env.get("OPS_SIGNING_KEY", self.SECRET_KEY + ":passes")
         default_db = "sqlite:///" + str(instance / "ops.db")
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(env.get("OPS_DATABASE_URL", default_db))
-        # No ping on every checkout (a round trip per request): see ops.core.dbpool.
+        # pool_pre_ping: a pooled connection the server dropped is replaced before a request uses it.
         # hide_parameters: a failing statement's error (and so its log line) never carries the values.
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": False, "hide_parameters": True}
-        self.OPS_DB_PING_AFTER = float(env.get("OPS_DB_PING_AFTER", "10"))
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
         self.OPS_BROKER_URL = env.get("OPS_BROKER_URL") or None
         self.OPS_RESULT_BACKEND = env.get("OPS_RESULT_BACKEND") or self.OPS_BROKER_URL
         self.OPS_REDIS_PREFIX = env.get("OPS_REDIS_PREFIX", "ops:")

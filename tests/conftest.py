@@ -317,8 +317,8 @@ def make_user(app):
 
 @contextlib.contextmanager
 def statements_sent(engine):
-    """The statements psycopg sends on the engine's pooled connections while open: SQLAlchemy's,
-    and those a hot path runs straight on the driver (ops.core.sql.DriverStatement)."""
+    """The statements psycopg sends through cursors on the engine's pooled connections while open
+    (not BEGIN and COMMIT, nor pool_pre_ping's ping)."""
     import psycopg
     from sqlalchemy import event
 

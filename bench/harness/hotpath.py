@@ -24,10 +24,9 @@ WARM, COUNT = 200, 2000
 
 
 def _checkin_requests(app):
-    import checkin
+    from harness import seed_tickets
 
-    checkin.TICKETS = WARM + COUNT
-    codes, token = checkin.seed(app)
+    codes, token = seed_tickets(app, WARM + COUNT)
     headers = {"Authorization": f"Bearer {token}"}
     return [("/api/v1/checkin", {"code": c, "gate": "Gate 1"}, headers, 200) for c in codes]
 
@@ -47,8 +46,15 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the measured requests")
     parser.add_argument("--cpu", action="store_true", help="profile CPU time (time.process_time), not wall time")
     parser.add_argument("--queries", action="store_true", help="count statements sent per request")
+    parser.add_argument("--engine-options", default=None,
+                        help='JSON for SQLALCHEMY_ENGINE_OPTIONS, e.g. \'{"pool_pre_ping": false}\'')
     args = parser.parse_args()
-    with prepared_app() as (_url, _instance, app):
+    config = None
+    if args.engine_options:
+        import json
+
+        config = {"SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True, **json.loads(args.engine_options)}}
+    with prepared_app(config) as (_url, _instance, app):
         requests = (_checkin_requests if args.path == "checkin" else _registration_requests)(app)
         client = app.test_client()
         for path, body, headers, status in requests[:WARM]:

@@ -1,11 +1,11 @@
 """Accounts: users, roles, login, API tokens."""
-from flask import g
+from flask import g, request
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db, login_manager
 
 
-def user_for_bearer(request, *, attached: bool = True):
+def user_for_bearer(request):
     """The user of the request's ``Authorization: Bearer …`` token, or None (no such header,
     or a token that is unknown, revoked or of an inactive user); see ``user_for_token``."""
     from .services import user_for_token
@@ -13,7 +13,7 @@ def user_for_bearer(request, *, attached: bool = True):
     header = request.headers.get("Authorization", "")
     if not header.startswith("Bearer "):
         return None
-    user = user_for_token(header[7:].strip(), attached=attached)
+    user = user_for_token(header[7:].strip())
     if user is not None:
         g.auth_via = "token"
     return user
@@ -31,9 +31,13 @@ def init_app(app) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
+    # A call that brings a bearer token is that token's user, or no one, even beside a browser
+    # session: the session's user is not loaded, so Flask-Login asks the request loader.
     @login_manager.user_loader
     def load_user(user_id: str):
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        if request.headers.get("Authorization", "").startswith("Bearer ") or not user_id.isdigit():
+            return None
+        return db.session.get(User, int(user_id))
 
     @login_manager.request_loader
     def load_from_token(request):

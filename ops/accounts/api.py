@@ -4,11 +4,13 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 from flask_login import current_user
 
+from ..core.openapi import api_doc
 from .roles import api_role_required
 
 bp = Blueprint("accounts_api", __name__, url_prefix="/api/v1")
 
 
+@api_doc("The token's user")
 @bp.get("/whoami")
 @api_role_required()
 def whoami():

@@ -46,17 +46,13 @@ def role_required(*roles):
     return decorator
 
 
-def api_role_required(*roles, attached_user: bool = True):
-    """JSON route: a bearer token, or a browser session with its CSRF token; else 401/403.
-
-    ``attached_user=False``: the route needs only who calls and their role, so a token's
-    user is a detached copy in no session (see ``user_for_token``): the door scan's.
-    """
+def api_role_required(*roles):
+    """JSON route: a bearer token (Flask-Login's request loader, see ops.accounts), or a browser
+    session with its CSRF token; else 401/403."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            _log_in_bearer(attached_user)
             if not current_user.is_authenticated:
                 abort(401)
             # The role first: a forbidden caller learns nothing more from a CSRF answer.
@@ -73,16 +69,6 @@ def api_role_required(*roles, attached_user: bool = True):
         return wrapped
 
     return decorator
-
-
-def _log_in_bearer(attached: bool) -> None:
-    """A JSON call that brings a bearer token is that token's user, or no one: Flask-Login need
-    not read the session cookie and its protection first (scanners call many times a second)."""
-    from . import user_for_bearer
-
-    if "_login_user" not in g and request.headers.get("Authorization", "").startswith("Bearer "):
-        # A private Flask-Login hook: tests/accounts/test_private_api.py fails if an upgrade changes it.
-        login_manager._update_request_context_with_user(user_for_bearer(request, attached=attached))
 
 
 def role_label(role: str) -> str:

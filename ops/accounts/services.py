@@ -172,11 +172,8 @@ def _forget_tokens(target, value, oldvalue, initiator) -> None:
 
 
 def _look_up_token(digest: str) -> User | None:
-    """The token's user as a detached copy, read on a connection of its own.
-
-    The request's session is left without a connection, so that the request can still
-    choose how its own statements run (the door scanner's run without a transaction).
-    """
+    """The token's user as a detached copy (to keep in TOKEN_CACHE), read on a connection of its
+    own: the note of its use is committed whatever becomes of the request's transaction."""
     with db.engine.connect() as conn:
         row = conn.execute(_token_user_query(), {"token_hash": digest}).mappings().first()
         if row is None:
@@ -195,13 +192,11 @@ def _detached(values: dict) -> User:
     return user
 
 
-def user_for_token(raw: str, *, attached: bool = True) -> User | None:
+def user_for_token(raw: str) -> User | None:
     """The active user behind a bearer token that is not revoked; None otherwise.
 
     The user is in the request's session (as if loaded), without a query when the
-    token was seen in the last few seconds. With ``attached=False`` it is a detached copy
-    of the request's own, in no session: enough for who and which role (the door scan),
-    cheaper, and its relationships cannot be loaded.
+    token was seen in the last few seconds.
     """
     digest = _hash_token(raw)
     user = TOKEN_CACHE.get(digest)
@@ -210,8 +205,6 @@ def user_for_token(raw: str, *, attached: bool = True) -> User | None:
         if user is None:
             return None
         TOKEN_CACHE.put(digest, user, current_app.config["OPS_TOKEN_CACHE_SECONDS"])
-    if not attached:  # a copy: the cached user is shared by the process's threads
-        return _detached({column.key: getattr(user, column.key) for column in User.__table__.c})
     return db.session.merge(user, load=False)
 
 

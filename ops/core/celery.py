@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 
 from celery import Celery, Task
 
@@ -18,7 +20,10 @@ def celery_init_app(app) -> Celery:
     broker = app.config.get("OPS_BROKER_URL")
     celery_app = Celery(app.name, task_cls=FlaskTask)
     prefix = app.config.get("OPS_REDIS_PREFIX", "ops:")
-    transport = {"global_keyprefix": prefix, "visibility_timeout": 3600}
+    # A publish from a request gives up at once when Redis is unreachable (see enqueue): no retry
+    # (kombu's default retried for 6 s on a refused connection), 1 s to connect, 5 s to answer.
+    transport = {"global_keyprefix": prefix, "visibility_timeout": 3600, "max_retries": 0,
+                 "socket_connect_timeout": 1, "socket_timeout": 5}
     settings = dict(
         broker_url=broker or "memory://",
         result_backend=app.config.get("OPS_RESULT_BACKEND") or None,
@@ -52,3 +57,34 @@ def _say_tasks_run_in_process() -> None:
     if not _said_in_process:
         _said_in_process = True  # once per process, however many apps it builds
         log.warning("OPS_BROKER_URL is not set: tasks run in-process (no Celery worker needed)")
+
+
+# --- Publishing a task from a request ---------------------------------------------------------
+
+RETRY_AFTER = 10.0  # seconds a process leaves the broker alone after a publish failed
+_lock = threading.Lock()
+_next_publish: dict[tuple[int, str], float] = {}  # (Celery app, task) → monotonic time of the next publish
+
+
+def enqueue(celery_app: Celery, task_name: str, *, every: float = 0.0) -> bool:
+    """Publish ``task_name`` now, in the caller's thread; never raises. True if it was published.
+
+    ``every``: a process publishes the task at most once in that many seconds, with a countdown
+    of as many seconds, so the run starts after every call it skipped and covers them (a burst of
+    registrations wakes the dispatcher a few times a second, not once per registration).
+    A broker outage costs one request per process the connect timeout (1 s; refused: at once),
+    then the broker is left alone for RETRY_AFTER seconds; what waits is swept by beat.
+    """
+    key, now = (id(celery_app), task_name), time.monotonic()
+    with _lock:
+        if now < _next_publish.get(key, 0.0):
+            return False
+        _next_publish[key] = now + every
+    try:
+        celery_app.send_task(task_name, retry=False, ignore_result=True, countdown=every or None)
+        return True
+    except Exception as exc:  # noqa: BLE001 - a broker outage; the periodic schedule catches up
+        with _lock:
+            _next_publish[key] = time.monotonic() + RETRY_AFTER
+        log.warning("could not enqueue %s (%s); the schedule will run it", task_name, type(exc).__name__)
+        return False

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from ..accounts.roles import STAFF, api_role_required
 from ..core.api import api_error
+from ..core.openapi import api_doc
 from ..core.schemas import Body, Consent, Id, Text, parse_body
 from ..extensions import db
 from ..people.schemas import MobilePhone
@@ -36,6 +37,7 @@ class EnrolmentBody(Body):
                 "institution_id": _l("Please choose the institution.")}
 
 
+@api_doc("Enrol someone in a course", body=EnrolmentBody, ok=("200", "201"))
 @bp.post("/courses/<int:course_id>/enrolments")
 @api_role_required(*STAFF)
 def create_enrolment(course_id: int):
@@ -66,6 +68,7 @@ def create_enrolment(course_id: int):
     return jsonify(_enrolment_json(enrolment)), 201 if created else 200
 
 
+@api_doc("Cancel an enrolment")
 @bp.post("/enrolments/<int:enrolment_id>/cancel")
 @api_role_required(*STAFF)
 def cancel(enrolment_id: int):

@@ -15,7 +15,7 @@ from .models import CANCELLED, CONFIRMED, Enrolment
 from .services import NotAttendanceTime, record_attendance, session_for_scan
 
 
-@scan_handler("A", autocommit=True)
+@scan_handler("A")
 def admit_attendee(code: SignedCode, *, gate: str | None = None, by_user=None,
                    occasion: str | None = None) -> ScanOutcome:
     """Mark the learner present at the session named (``occasion``) or the course's session today."""

@@ -9,13 +9,15 @@ from werkzeug.datastructures import MultiDict
 
 from ..accounts.roles import STAFF, api_role_required
 from ..core.api import api_error
+from ..core.openapi import PUBLIC, api_doc
 from ..core.views import already_registered_message
 from ..extensions import db
 from ..passes.codes import InvalidCode, verify_code
 from . import services
 from .forms import RegistrationForm
 from ..core.schemas import json_object, parse_body
-from .schemas import RegistrationBody, event_changes, event_payload
+from ..passes.schemas import ScanBody
+from .schemas import EventBody, EventChangesBody, RegistrationBody, event_changes, event_payload
 
 bp = Blueprint("events_api", __name__, url_prefix="/api/v1")
 
@@ -33,6 +35,7 @@ def _event_json(event) -> dict:
                          for s in event.sessions]}
 
 
+@api_doc("Create an event", body=EventBody, ok=("201",))
 @bp.post("/events")
 @api_role_required(*STAFF)
 def create_event():
@@ -48,6 +51,7 @@ def create_event():
     return jsonify(_event_json(event)), 201
 
 
+@api_doc("Change an event and its ticket types", body=EventChangesBody)
 @bp.patch("/events/<slug>")
 @api_role_required(*STAFF)
 def change_event(slug: str):
@@ -81,6 +85,8 @@ def _form_data(body: dict) -> MultiDict:
     return data
 
 
+@api_doc("Register (201 with the ticket; 200 when already registered: the ticket link is texted to the number "
+         "on file)", PUBLIC, body=RegistrationBody, ok=("200", "201"))
 @bp.post("/events/<slug>/registrations")
 def register(slug: str):
     """Public registration: 201 with the ticket, 422 with the errors, 409 when sold out."""
@@ -117,6 +123,7 @@ def register(slug: str):
     return jsonify(body), 201
 
 
+@api_doc("Live numbers of an event")
 @bp.get("/events/<slug>/numbers")
 @api_role_required(*STAFF)
 def numbers(slug: str):
@@ -124,6 +131,7 @@ def numbers(slug: str):
     return jsonify(services.live_numbers(event, request.args.get("day") or None))
 
 
+@api_doc("Door search by name or the last 4 digits")
 @bp.get("/events/<slug>/search")
 @api_role_required(*STAFF)
 def search(slug: str):
@@ -133,14 +141,13 @@ def search(slug: str):
     return jsonify(results=services.door_search(event, request.args.get("q", ""), locale))
 
 
+@api_doc("A conference room's walk-in", body=ScanBody)
 @bp.post("/events/sessions/<int:session_id>/walk-in")
 @api_role_required(*STAFF)
 def room_walk_in(session_id: int):
     """A conference room's free seat for a confirmed ticket not booked for it; then admitted to the room."""
     from ..passes.api import answer_scan
     from .rooms import admit_to_room
-
-    from ..passes.schemas import ScanBody
 
     scan = parse_body(ScanBody)
     try:

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..core.errors import AlreadyCancelled, DomainError, InvalidInput
-from ..core.sql import DriverStatement, runs_without_transaction
 from ..core.timeutil import seoul_today, to_seoul, utcnow
 from ..core.trust import ShortTrust
 from ..extensions import db
@@ -708,34 +707,22 @@ def _look_up_and_admit():
             .select_from(ticket.outerjoin(admitted, true())))
 
 
-# A scan outside any transaction (the door's API) runs it straight on the driver.
-_LOOK_UP_AND_ADMIT = DriverStatement(_look_up_and_admit)
-
-
 def admit(code_text: str, *, gate: str | None, by_user, method: str = "scan", locale: str = "ko") -> ScanOutcome:
     """Check a ticket in for today: on PostgreSQL one statement looks it up and admits it.
 
-    In a session that runs without a transaction (see ``without_transaction``) that
-    statement goes straight to the driver; in a transaction (a walk-in's registration
-    and admission) it runs in it.
+    The caller commits (a walk-in's registration and admission are one transaction).
     """
     today = today_for_checkin()
-    session = db.session()
-    engine = session.get_bind()
+    connection = db.session.connection()
     admitted = None
-    if engine.dialect.name == "postgresql":
+    if connection.dialect.name == "postgresql":
         params = {"code": code_text, "occasion": today, "gate": (gate or "")[:60] or None, "method": method,
                   "by_user_id": getattr(by_user, "id", None), "at": utcnow()}
-        if runs_without_transaction(session):
-            # A browser's scan read its user on the session's connection: the statement uses it
-            # too; a scanner's token needed none, so it takes one from the pool for itself.
-            row = _LOOK_UP_AND_ADMIT.first(session.connection() if session.in_transaction() else engine, params)
-        else:
-            row = session.connection().execute(_look_up_and_admit(), params).first()
+        row = connection.execute(_look_up_and_admit(), params).first()
         if row is not None and row[-2] is not None:
             admitted = row[-2]  # checkin_id
     else:
-        row = session.connection().execute(_ticket_query(), {"code": code_text}).first()
+        row = connection.execute(_ticket_query(), {"code": code_text}).first()
     if row is None:
         return ScanOutcome("unknown", 404, detail=_("No ticket with this code."))
     reg_id, status, name, event_id, days, tt_name, label_ko, label_en = row[:len(_TICKET_COLUMNS)]
@@ -910,12 +897,12 @@ def next_days(start: date, count: int) -> list[date]:
     return [start + timedelta(days=i) for i in range(count)]
 
 
-@scan_handler("T", autocommit=True)
+@scan_handler("T")
 def scan_ticket(code: SignedCode, *, gate: str | None, by_user, occasion: str | None = None) -> ScanOutcome:
     """The shared scanner's handler for event tickets: the door today, or a conference room (``session:<id>``)."""
     from flask_babel import get_locale
 
-    if occasion:  # a conference room named on the scanner: read-then-one-write, safe without a transaction
+    if occasion:  # a conference room named on the scanner
         from .rooms import admit_to_room, session_of_occasion
 
         session_id = session_of_occasion(occasion)

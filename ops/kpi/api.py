@@ -6,6 +6,7 @@ from flask_babel import get_locale
 
 from ..accounts.roles import STAFF, api_role_required
 from ..core.api import api_error
+from ..core.openapi import api_doc
 from . import services
 
 bp = Blueprint("kpi_api", __name__, url_prefix="/api/v1")
@@ -20,6 +21,7 @@ MESSAGES = {
 }
 
 
+@api_doc("KPI figures")
 @bp.get("/kpi")
 @api_role_required(*STAFF)
 def kpi():

@@ -156,9 +156,9 @@ def request_rollup() -> bool:
 
     Call it after your commit. Requests within ``OPS_KPI_ROLLUP_EVERY`` seconds of the last one
     (per process and app) are dropped: a busy door makes thousands of check-ins, the snapshot
-    needs one roll-up. With a broker the task is enqueued from a background thread; without one
-    it runs in-process in a session of its own (not under tests)."""
-    from ..notify.background import enqueue_soon
+    needs one roll-up. With a broker the task is published (core.celery.enqueue: never waits
+    long, never raises); without one it runs in-process in a session of its own (not under tests)."""
+    from ..core.celery import enqueue
 
     try:
         app = current_app._get_current_object()
@@ -173,7 +173,7 @@ def request_rollup() -> bool:
             with app.app_context():  # the task by name: tasks.py imports this module, not the reverse
                 celery_app.tasks["ops.kpi.rollup"].run()
             return True
-        enqueue_soon(celery_app, "ops.kpi.rollup")
+        enqueue(celery_app, "ops.kpi.rollup")  # a broker outage: the hourly schedule runs it
         return True
     except Exception as exc:  # noqa: BLE001
         log.warning("could not request a KPI roll-up (%s); the schedule will run it", type(exc).__name__)

@@ -10,14 +10,7 @@ A attendance, B bus) and hand it to the handler that area registered:
         ...  # load, check the area's rules, call perform_checkin(); do not commit
 
 The caller commits. ``result`` is one of RESULTS; ``status`` is the HTTP status
-the API answers with. ``by_user`` is who scans; from a scanner's token it is a detached
-copy of the user (id and role, no relationships to load), to record as ``by_user_id``.
-
-A handler that only reads and then makes its one write through admit_once() or
-perform_checkin() (whose unique index decides a race) registers with
-``scan_handler("A", autocommit=True)``: the API then runs it without a transaction,
-each statement committing on its own, which spares a busy door two trips to the
-database per scan. A handler that writes more than once must leave it off.
+the API answers with. ``by_user`` is who scans, to record as ``by_user_id``.
 """
 from __future__ import annotations
 
@@ -52,9 +45,8 @@ class ScanOutcome:
 SCAN_HANDLERS: dict[str, Callable[..., ScanOutcome]] = {}
 
 
-def scan_handler(kind: str, *, autocommit: bool = False):
+def scan_handler(kind: str):
     def decorator(fn):
-        fn.scan_autocommit = autocommit
         SCAN_HANDLERS[kind.upper()] = fn
         return fn
 

@@ -129,22 +129,8 @@ def test_trusting_one_scanner_keeps_the_others_trusted(client, make_user):
     db.session.commit()
     ids = first.id, second.id
     user_for_token(raw1)
-    user_for_token(raw2, attached=False)  # the door scan's detached copy
+    user_for_token(raw2)
     db.session.expunge_all()
     with _Statements() as statements:
-        assert (user_for_token(raw1).id, user_for_token(raw2, attached=False).id) == ids
+        assert (user_for_token(raw1).id, user_for_token(raw2).id) == ids
     assert statements == []
-
-
-def test_the_door_scan_records_who_scanned_with_a_detached_user(client, make_user):
-    from sqlalchemy import inspect
-
-    from ops.accounts.models import User
-
-    user = make_user("staff")
-    _token, raw = issue_token(user)
-    db.session.commit()
-    copy = user_for_token(raw, attached=False)
-    assert (copy.id, copy.role, inspect(copy).detached) == (user.id, "staff", True)
-    assert copy is not user_for_token(raw, attached=False)  # each request its own: no thread shares one
-    assert isinstance(copy, User)

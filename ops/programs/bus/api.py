@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from ...accounts.roles import STAFF, api_role_required
 from ...core.api import api_error
+from ...core.openapi import PUBLIC, api_doc
 from ...core.schemas import Body, Day, Id, Note, ReasonBody, parse_body
 from ...extensions import db
 from . import services
@@ -37,6 +38,7 @@ def _domain(exc: services.BusError):
     return api_error(409, exc.code, detail=str(exc.message))
 
 
+@api_doc("Free slots of a bus in a month (?bus=1&month=2025-05)", PUBLIC)
 @bp.get("/free")
 def free():
     """Free slots of one bus in a month: ``?bus=1&month=2025-05``."""
@@ -64,6 +66,7 @@ class VisitBody(Body):
                 "expected_participants": _l("Please enter the expected number of participants (at least 1).")}
 
 
+@api_doc("Request a bus visit", body=VisitBody, ok=("201",))
 @bp.post("/visits")
 @api_role_required(*STAFF)
 def create_visit():
@@ -100,6 +103,7 @@ def _decision(visit_id: int, action):
     return jsonify(visit_json(visit))
 
 
+@api_doc("Approve a visit")
 @bp.post("/visits/<int:visit_id>/approve")
 @api_role_required(*STAFF)
 def approve(visit_id: int):
@@ -107,6 +111,7 @@ def approve(visit_id: int):
     return _decision(visit_id, lambda: services.approve_visit(visit_id, by_user=current_user))
 
 
+@api_doc("Decline a visit", body=ReasonBody)
 @bp.post("/visits/<int:visit_id>/decline")
 @api_role_required(*STAFF)
 def decline(visit_id: int):

@@ -5,12 +5,14 @@ from flask import Blueprint, jsonify
 
 from ...accounts.roles import STAFF, Role, api_role_required
 from ...core.api import api_error
+from ...core.openapi import api_doc
 from ...extensions import db
 from .models import ImportJob
 
 bp = Blueprint("eodina_api", __name__, url_prefix="/api/v1/eodina")
 
 
+@api_doc("Progress of an import")
 @bp.get("/imports/<int:job_id>")
 @api_role_required(*STAFF)
 def import_status(job_id: int):
@@ -33,6 +35,7 @@ def _me():
     return instructor_for_user(current_user)
 
 
+@api_doc("An instructor's learners")
 @bp.get("/my/learners")
 @api_role_required(Role.INSTRUCTOR)
 def my_learners():
