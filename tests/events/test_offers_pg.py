@@ -148,13 +148,14 @@ def _at_once(app, jobs) -> list:
 
 def test_registrations_racing_a_cancellation_never_take_the_seat_offered(app, full):
     event, holder, first, second = full
+    event_id, holder_id = event.id, holder.id  # read here: the threads must not load the test's objects
 
     def cancel():
-        services.cancel_registration(db.session.get(Registration, holder.id))
+        services.cancel_registration(db.session.get(Registration, holder_id))
         return "cancelled"
 
     def register(n):
-        return lambda: services.register(db.session.get(Event, event.id), **registrant(n)).registration.status
+        return lambda: services.register(db.session.get(Event, event_id), **registrant(n)).registration.status
 
     answers = _at_once(app, [cancel] + [register(n) for n in range(10, 22)])
     assert sorted(answers) == ["cancelled"] + ["waitlisted"] * 12
@@ -167,9 +168,9 @@ def test_an_accept_racing_the_sweeps_gives_the_seat_to_one_person_only(app, full
     event, holder, first, second = full
     services.cancel_registration(holder)
     db.session.commit()
-    expires = first.offer_expires_at
+    expires, first_id = first.offer_expires_at, first.id
     # The person accepts a second before the expiry while the sweeps (on a clock a second ahead) run.
-    jobs = [lambda: services.accept_offer(first.id, now=expires - timedelta(seconds=1)) and "accepted"]
+    jobs = [lambda: services.accept_offer(first_id, now=expires - timedelta(seconds=1)) and "accepted"]
     jobs += [lambda: services.expire_offers(now=expires + timedelta(seconds=1))] * 3
     answers = _at_once(app, jobs)
     holding = db.session.scalars(select(Registration.id).where(
