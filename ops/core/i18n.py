@@ -76,3 +76,10 @@ def init_app(app) -> None:
     target = Path(app.instance_path) / "i18n"
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(compile_catalogs(target))
     babel.init_app(app, locale_selector=select_locale)
+
+
+class BilingualName:
+    """For what is named in both languages (``name_ko``, ``name_en``): ``name(locale)``."""
+
+    def name(self, locale: str = "ko") -> str:
+        return self.name_en if locale == "en" else self.name_ko

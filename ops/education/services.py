@@ -18,7 +18,7 @@ from ..core.errors import AlreadyCancelled, DomainError, InvalidInput
 from ..core.timeutil import SEOUL, seoul_to_utc, to_seoul, utcnow
 from ..extensions import db
 from ..notify.services import queue_message
-from ..passes.capacity import (lapse_offers, promote_waitlist, release_seat, settle_offer, take_seat,
+from ..passes.capacity import (OfferGone, lapse_offers, promote_waitlist, release_seat, settle_offer, take_seat,
                                waitlist_position)
 from ..passes.checkin import AlreadyCheckedIn, live_checkin, perform_checkin, undo_checkin
 from ..passes.codes import sign_code
@@ -52,12 +52,6 @@ class EnrolmentClosed(CourseClosed):
 
 class LateReasonNeeded(EnrolmentClosed):
     code = "late_reason_needed"
-
-
-class OfferGone(DomainError):
-    """The offer of a place expired (it went to the next in line) or was already answered."""
-
-    code = "offer_gone"
 
 
 class NotAttendanceTime(DomainError):

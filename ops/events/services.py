@@ -21,7 +21,7 @@ from ..core.timeutil import seoul_today, to_seoul, utcnow
 from ..core.trust import ShortTrust
 from ..extensions import db
 from ..notify.services import add_to_outbox, queue_message
-from ..passes.capacity import lapse_offers, promote_waitlist, release_seat, settle_offer, take_seat
+from ..passes.capacity import OfferGone, lapse_offers, promote_waitlist, release_seat, settle_offer, take_seat
 from ..passes.checkin import AlreadyCheckedIn, admit_once
 from ..passes.codes import SignedCode, sign_code
 from ..passes.models import CheckIn
@@ -52,12 +52,6 @@ class SoldOut(DomainError):
 
 class RegistrationClosed(DomainError):
     code = "registration_closed"
-
-
-class OfferGone(DomainError):
-    """The offer of a freed seat expired (it went to the next in line) or was already answered."""
-
-    code = "offer_gone"
 
 
 OFFER_HOURS_MESSAGE = _l("Give a number of hours from 0 to 336 (14 days); 0 gives a freed seat at once.")

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from sqlalchemy import bindparam, func, or_, select, update
 
+from ..core.errors import DomainError
 from ..extensions import db
 
 CONFIRMED = "confirmed"
@@ -58,6 +59,12 @@ def promote_waitlist(pool_model, pool_id: int, entry_model, pool_column, *, orde
         db.session.flush()
         promoted.append(entry)
     return promoted
+
+
+class OfferGone(DomainError):
+    """The offer of a freed seat or place expired (it went to the next in line) or was already answered."""
+
+    code = "offer_gone"
 
 
 def settle_offer(entry_model, entry_id: int, now, *, accepted: bool, **values) -> bool:

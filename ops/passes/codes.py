@@ -80,3 +80,13 @@ def verify_code(text: str, kind: str | None = None, key: str | None = None) -> S
     if not hmac.compare_digest(_signature(body, key), signature):
         raise InvalidCode("signature")
     return SignedCode(k, scope, serial, cleaned)
+
+
+def signed_serial(text: str, kind: str, scope: str) -> str | None:
+    """The serial of a signed link of this kind and scope (a text's feedback, follow-up or stop link);
+    None when it is malformed, altered, forged or made for another scope."""
+    try:
+        signed = verify_code(text, kind=kind)
+    except InvalidCode:
+        return None
+    return signed.serial if signed.scope == scope.upper() else None

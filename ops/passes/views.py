@@ -38,13 +38,18 @@ def svg(code: str):
     return Response(qr_svg(_checked(code)), mimetype="image/svg+xml")
 
 
+def _same_for_everyone(data: bytes, mimetype: str) -> Response:
+    """A file that is the same for every visitor (a scanner's tone or icon): kept by browsers for a week."""
+    response = Response(data, mimetype=mimetype)
+    response.headers["Cache-Control"] = "public, max-age=604800"
+    return response
+
+
 @bp.get("/scan/tones/<name>.wav")
 def tone(name: str):
     if name not in TONES:
         abort(404)
-    response = Response(tone_wav(name), mimetype="audio/wav")
-    response.headers["Cache-Control"] = "public, max-age=604800"
-    return response
+    return _same_for_everyone(tone_wav(name), "audio/wav")
 
 
 # --- The scanner as an installable web app that works offline (see ops.passes.offline) ----------
@@ -89,9 +94,7 @@ def _icon(size: int) -> bytes:
 def icon(size: int):
     if size not in ICON_SIZES:
         abort(404)
-    response = Response(_icon(size), mimetype="image/png")
-    response.headers["Cache-Control"] = "public, max-age=604800"
-    return response
+    return _same_for_everyone(_icon(size), "image/png")
 
 
 @bp.route("/scan", methods=["GET", "POST"])

@@ -3,16 +3,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..core.i18n import BilingualName
+
 
 @dataclass(frozen=True)
-class District:
+class District(BilingualName):
     code: str
     name_ko: str
     name_en: str
     zone: str  # central, northeast, northwest, southwest, southeast
-
-    def name(self, locale: str = "ko") -> str:
-        return self.name_en if locale == "en" else self.name_ko
 
 
 DISTRICTS: tuple[District, ...] = (

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, or_, select
 
 from ..core.errors import DomainError
 from ..core.timeutil import utcnow
 from ..extensions import db
-from .consent import COLLECTION, NOTICES
+from .consent import COLLECTION, NOTICES, SMS_REMINDERS
 from .districts import find_district
 from .models import Consent, Person
 from .phone import normalise_phone
@@ -207,3 +207,34 @@ def withdraw_consent(person: Person, purpose: str, *, source: str = "web", recor
         latest.withdrawn_at = utcnow()
     return record_consent(person, purpose, False, source=source, recorded_by=recorded_by,
                           version=latest.version if latest else None)
+
+
+# --- Staff pages -------------------------------------------------------------------------------
+
+def search_people(q: str, *, page: int, per_page: int) -> tuple[list[Person], int]:
+    """(the page's people, how many match): the newest first; ``q`` matches a name, or a phone's
+    last four digits when it holds four or more."""
+    stmt = select(Person).order_by(Person.id.desc())
+    if q:
+        digits = "".join(ch for ch in q if ch.isdigit())
+        conditions = [Person.name.contains(q)]
+        if len(digits) >= 4:
+            conditions.append(Person.phone.endswith(digits[-4:]))
+        stmt = stmt.where(or_(*conditions))
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    return db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all(), total
+
+
+def consent_history(person: Person) -> list[Consent]:
+    """Every consent decision of ``person``, the latest first."""
+    return db.session.scalars(select(Consent).where(Consent.person_id == person.id)
+                              .order_by(Consent.recorded_at.desc())).all()
+
+
+def register_by_phone(name: str, phone: str, *, birth_year: int | None, district: str | None,
+                      sms_reminders: bool, staff) -> Person:
+    """A citizen who called: staff read the notice to them and record their answers; the caller commits."""
+    person = find_or_create_person(name, phone, birth_year=birth_year, district=district)
+    record_consent(person, COLLECTION, True, source="staff", recorded_by=staff)
+    record_consent(person, SMS_REMINDERS, sms_reminders, source="staff", recorded_by=staff)
+    return person

@@ -28,15 +28,10 @@ def stop_code(person_id: int) -> str:
 
 
 def person_for_stop(code: str) -> Person | None:
-    from ..passes.codes import InvalidCode, verify_code
+    from ..passes.codes import signed_serial
 
-    try:
-        signed = verify_code(code, kind="S")
-    except InvalidCode:
-        return None
-    if signed.scope != SCOPE:
-        return None
-    return db.session.get(Person, int.from_bytes(base64.b32decode(signed.serial), "big"))
+    serial = signed_serial(code, "S", SCOPE)
+    return serial and db.session.get(Person, int.from_bytes(base64.b32decode(serial), "big"))
 
 
 def stop_url(person_id: int) -> str:

@@ -3,15 +3,15 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, or_, select
 
 from ..accounts.roles import STAFF, role_required
+from ..core.forms import REFUSED, form_action
 from ..core.security import private_page
 from ..extensions import db
-from .consent import COLLECTION, NOTICES, SMS_REMINDERS
+from .consent import NOTICES
 from .forms import PersonForm
-from .models import Consent, Person
-from .services import find_or_create_person, record_consent
+from .models import Person
+from .services import consent_history, register_by_phone, search_people
 
 bp = Blueprint("people", __name__, template_folder="templates")
 
@@ -28,15 +28,7 @@ def privacy():
 def index():
     q = (request.args.get("q") or "").strip()
     page = max(request.args.get("page", 1, type=int), 1)
-    stmt = select(Person).order_by(Person.id.desc())
-    if q:
-        digits = "".join(ch for ch in q if ch.isdigit())
-        conditions = [Person.name.contains(q)]
-        if len(digits) >= 4:
-            conditions.append(Person.phone.endswith(digits[-4:]))
-        stmt = stmt.where(or_(*conditions))
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    people = db.session.scalars(stmt.limit(PAGE).offset((page - 1) * PAGE)).all()
+    people, total = search_people(q, page=page, per_page=PAGE)
     return render_template("people/index.html", people=people, q=q, page=page, total=total, per_page=PAGE)
 
 
@@ -45,14 +37,10 @@ def index():
 def new():
     """Staff register a citizen who called by phone, reading the consent notice to them."""
     form = PersonForm()
-    if form.validate_on_submit():
-        person = find_or_create_person(form.name.data, form.phone.data, birth_year=form.birth_year.data,
-                                       district=form.district.data or None)
-        record_consent(person, COLLECTION, True, source="staff", recorded_by=current_user)
-        record_consent(person, SMS_REMINDERS, bool(form.consent_sms.data), source="staff",
-                       recorded_by=current_user)
-        db.session.commit()
-        flash(_("Saved."), "success")
+    person = form_action(form, lambda: register_by_phone(
+        form.name.data, form.phone.data, birth_year=form.birth_year.data, district=form.district.data or None,
+        sms_reminders=bool(form.consent_sms.data), staff=current_user), done=_("Saved."))
+    if person is not REFUSED:
         return redirect(url_for("people.show", person_id=person.id))
     status = 422 if request.method == "POST" else 200
     return render_template("people/new.html", form=form, notices=NOTICES), status
@@ -62,9 +50,7 @@ def new():
 @role_required(*STAFF)
 def show(person_id: int):
     person = db.session.get(Person, person_id) or abort(404)
-    consents = db.session.scalars(select(Consent).where(Consent.person_id == person.id)
-                                  .order_by(Consent.recorded_at.desc())).all()
-    return render_template("people/show.html", person=person, consents=consents)
+    return render_template("people/show.html", person=person, consents=consent_history(person))
 
 
 # --- Withdrawing consent, stopping texts --------------------------------------------------------

@@ -53,6 +53,17 @@ def _apply(obj, values: dict, report: LoadReport, created: bool) -> None:
         report.unchanged += 1
 
 
+def _stored_or_new(stored: dict, model, year: int, **natural_key):
+    """(row, created): the stored row of this natural key, or a new one added to the session."""
+    [(field, value)] = natural_key.items()
+    row = stored.get(value)
+    if row is not None:
+        return row, False
+    stored[value] = row = model(year=year, **{field: value})
+    db.session.add(row)
+    return row, True
+
+
 def load_plan(data: dict | None = None, year: int | None = None) -> LoadReport:
     """Upsert programmes, targets and budget lines by their natural keys; the caller commits.
 
@@ -65,12 +76,7 @@ def load_plan(data: dict | None = None, year: int | None = None) -> LoadReport:
     programmes: dict[str, Programme] = {
         p.key: p for p in db.session.scalars(select(Programme).where(Programme.year == year))}
     for item in data["programmes"]:
-        prog = programmes.get(item["key"])
-        created = prog is None
-        if created:
-            prog = Programme(year=year, key=item["key"])
-            db.session.add(prog)
-            programmes[item["key"]] = prog
+        prog, created = _stored_or_new(programmes, Programme, year, key=item["key"])
         _apply(prog, {
             "code": item.get("code"), "name_ko": item["name_ko"], "name_en": item["name_en"],
             "policy_ko": item.get("policy_ko"), "policy_en": item.get("policy_en"),
@@ -81,11 +87,7 @@ def load_plan(data: dict | None = None, year: int | None = None) -> LoadReport:
 
     targets = {t.metric: t for t in db.session.scalars(select(Target).where(Target.year == year))}
     for item in data["targets"]:
-        target = targets.get(item["metric"])
-        created = target is None
-        if created:
-            target = Target(year=year, metric=item["metric"])
-            db.session.add(target)
+        target, created = _stored_or_new(targets, Target, year, metric=item["metric"])
         _apply(target, {
             "programme_id": programmes[item["programme"]].id,
             "name_ko": item["name_ko"], "name_en": item["name_en"], "unit": item["unit"],
@@ -97,11 +99,7 @@ def load_plan(data: dict | None = None, year: int | None = None) -> LoadReport:
 
     lines = {b.key: b for b in db.session.scalars(select(BudgetLine).where(BudgetLine.year == year))}
     for item in data["budget_lines"]:
-        line = lines.get(item["key"])
-        created = line is None
-        if created:
-            line = BudgetLine(year=year, key=item["key"])
-            db.session.add(line)
+        line, created = _stored_or_new(lines, BudgetLine, year, key=item["key"])
         values = {
             "programme_id": programmes[item["programme"]].id if item.get("programme") in programmes else None,
             "name_ko": item["name_ko"], "name_en": item["name_en"],

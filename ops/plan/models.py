@@ -5,11 +5,12 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.i18n import BilingualName
 from ..core.timeutil import utcnow
 from ..extensions import db
 
 
-class Programme(db.Model):
+class Programme(BilingualName, db.Model):
     """A detailed project of the year's plan."""
 
     __tablename__ = "programmes"
@@ -30,11 +31,8 @@ class Programme(db.Model):
 
     targets = relationship("Target", back_populates="programme", order_by="Target.metric")
 
-    def name(self, locale: str = "ko") -> str:
-        return self.name_en if locale == "en" else self.name_ko
 
-
-class Target(db.Model):
+class Target(BilingualName, db.Model):
     """A KPI target of the plan: what is counted, how much, by when."""
 
     __tablename__ = "targets"
@@ -56,9 +54,6 @@ class Target(db.Model):
     definition_en: Mapped[str | None] = mapped_column(Text)
 
     programme = relationship(Programme, back_populates="targets")
-
-    def name(self, locale: str = "ko") -> str:
-        return self.name_en if locale == "en" else self.name_ko
 
 
 class BudgetLine(db.Model):

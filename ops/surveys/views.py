@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -84,22 +84,24 @@ def _staff_subject(kind: str, key):
     return subject or abort(404)
 
 
+def _results(kind: str, subject, export_url: str):
+    """The results page of an event's (by day) or a course's survey."""
+    return render_template("surveys/results.html", title=subject.title(str(get_locale() or "ko")),
+                           r=services.results(kind, subject.id), by_day=kind == EVENT, export_url=export_url)
+
+
 @bp.get("/surveys/events/<slug>")
 @role_required(*STAFF)
 def event_results(slug: str):
     event = _staff_subject(EVENT, slug)
-    return render_template("surveys/results.html", title=event.title(str(get_locale() or "ko")),
-                           r=services.results(EVENT, event.id), by_day=True,
-                           export_url=f"/surveys/events/{event.slug}.csv")
+    return _results(EVENT, event, url_for("surveys.event_export", slug=event.slug))
 
 
 @bp.get("/surveys/courses/<int:course_id>")
 @role_required(*STAFF)
 def course_results(course_id: int):
     course = _staff_subject(COURSE, course_id)
-    return render_template("surveys/results.html", title=course.title(str(get_locale() or "ko")),
-                           r=services.results(COURSE, course.id), by_day=False,
-                           export_url=f"/surveys/courses/{course.id}.csv")
+    return _results(COURSE, course, url_for("surveys.course_export", course_id=course.id))
 
 
 def _csv(rows: list[list], name: str) -> Response:

@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, Time, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ...core.i18n import BilingualName
 from ...core.timeutil import utcnow
 from ...extensions import db
 
@@ -99,7 +100,7 @@ class BusSlot(db.Model):
         return f"{name} {self.starts:%H:%M}–{self.ends:%H:%M}"
 
 
-class BusProgramme(db.Model):
+class BusProgramme(BilingualName, db.Model):
     """What the bus offers on a visit: AI robot, health and emotional care, the intergenerational pilot."""
 
     __tablename__ = "bus_programmes"
@@ -111,9 +112,6 @@ class BusProgramme(db.Model):
     # Participants are recorded one by one (each a Person) instead of counted by age band.
     per_person: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
-
-    def name(self, locale: str = "ko") -> str:
-        return self.name_en if locale == "en" else self.name_ko
 
 
 class BusVisit(db.Model):

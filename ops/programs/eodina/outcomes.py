@@ -24,7 +24,7 @@ from ...extensions import db
 from ...kpi.registry import metric
 from ...notify.registry import message_template, reminder_source
 from ...notify.services import consenting_to_reminders, queue_message
-from ...passes.codes import InvalidCode, new_serial, sign_code, verify_code
+from ...passes.codes import new_serial, sign_code, signed_serial
 from .catalog import SKILL_CHECK
 from .models import FollowUp, LessonLog, Learner, Match, SkillCheck
 from .services import AlreadyGiven, NotFound, NotYourLearner, _known, refuse
@@ -180,12 +180,9 @@ def follow_up_code(follow_up: FollowUp) -> str:
 
 def follow_up_for_code(code: str) -> FollowUp:
     """The follow-up a text's link is for; a forged or altered link is NotFound."""
-    try:
-        signed = verify_code(code, kind=FOLLOW_UP_KIND)
-    except InvalidCode:
-        raise NotFound() from None
-    found = db.session.scalar(select(FollowUp).where(FollowUp.serial == signed.serial))
-    if found is None or signed.scope != FOLLOW_UP_SCOPE:
+    serial = signed_serial(code, FOLLOW_UP_KIND, FOLLOW_UP_SCOPE)
+    found = serial and db.session.scalar(select(FollowUp).where(FollowUp.serial == serial))
+    if found is None:
         raise NotFound()
     return found
 

@@ -15,7 +15,7 @@ from ...accounts.models import User
 from ...core.errors import DomainError, InvalidInput
 from ...core.timeutil import seoul_to_utc, seoul_today, utcnow
 from ...extensions import db
-from ...passes.codes import InvalidCode, new_serial, sign_code, verify_code
+from ...passes.codes import new_serial, sign_code, signed_serial
 from ...people.adjacency import tier_between
 from ...people.consent import COLLECTION, SMS_REMINDERS
 from ...people.districts import BY_CODE, DISTRICTS
@@ -444,12 +444,9 @@ def feedback_code(lesson: LessonLog) -> str:
 
 def lesson_for_code(code: str) -> LessonLog:
     """The lesson a feedback link is for; a forged or altered link is NotFound."""
-    try:
-        signed = verify_code(code, kind=FEEDBACK_KIND)
-    except InvalidCode:
-        raise NotFound() from None
-    lesson = db.session.scalar(select(LessonLog).where(LessonLog.feedback_serial == signed.serial))
-    if lesson is None or signed.scope != FEEDBACK_SCOPE:
+    serial = signed_serial(code, FEEDBACK_KIND, FEEDBACK_SCOPE)
+    lesson = serial and db.session.scalar(select(LessonLog).where(LessonLog.feedback_serial == serial))
+    if lesson is None:
         raise NotFound()
     return lesson
 
