@@ -40,6 +40,17 @@ def _exit_on_sigterm(signum, frame):
     raise SystemExit(128 + signum)
 
 
+def client_pool(processes: int):
+    """A pool of forked client processes. They get SIGTERM's default action back: they inherit the
+    run's handler (``fresh_database``), under which the pool's terminate() left a worker hung on a
+    queue lock and the run waiting for it forever (seen in a web_registration.py run, 2026-12-06)."""
+    import multiprocessing
+    import signal
+
+    return multiprocessing.get_context("fork").Pool(processes, initializer=signal.signal,
+                                                    initargs=(signal.SIGTERM, signal.SIG_DFL))
+
+
 @contextlib.contextmanager
 def fresh_database():
     """A new PostgreSQL database, dropped afterwards whatever happens (an exception, Ctrl-C, SIGTERM)."""
@@ -378,8 +389,6 @@ def fire_python(port: int, path: str, bodies: list[dict], concurrency: int, head
     The clients are spread over up to four processes (threads inside each), so the
     client's own GIL does not add to the latencies it measures.
     """
-    import multiprocessing
-
     processes = max(1, min(4, concurrency // 4))
     shares = [concurrency // processes + (1 if i < concurrency % processes else 0) for i in range(processes)]
     bounds = [round(len(bodies) * sum(shares[:i]) / concurrency) for i in range(processes + 1)]
@@ -387,7 +396,7 @@ def fire_python(port: int, path: str, bodies: list[dict], concurrency: int, head
     all_headers = {"Content-Type": "application/json", **(headers or {})}
     run = Run(concurrency)
     start_at = time.time() + 0.5
-    with multiprocessing.get_context("fork").Pool(processes) as pool:
+    with client_pool(processes) as pool:
         results = pool.starmap(_client, [(port, path, chunk, share, all_headers, True, start_at)
                                          for chunk, share in zip(chunks, shares)])
     run.seconds = time.time() - start_at
