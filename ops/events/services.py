@@ -481,10 +481,11 @@ def send_ticket_again(registration: Registration) -> bool:
 
 
 def registration_by_code(code: str) -> Registration | None:
-    """The registration with its event, ticket type and conferences (the cancel page; the ticket page
-    reads them through ticket_by_code), in one query instead of four (issue 19): joining the event and ticket type took the ticket page
-    from 7.7 to 4.8 ms of CPU in-process; with the conferences joined too, a waitlisted ticket's page
-    sends 2 statements instead of 5 (the other is its place in line)."""
+    """The registration with its event, ticket type and conferences (the cancel and accept pages; the
+    ticket page reads them through ticket_by_code), in one query instead of four (issue 19): joining
+    the event and ticket type took the ticket page from 7.7 to 4.8 ms of CPU in-process; with the
+    conferences joined too, a waitlisted ticket's page sends 2 statements instead of 5 (the other is
+    its place in line)."""
     from sqlalchemy.orm import joinedload
 
     query = select(Registration).where(Registration.code == (code or "").strip().upper()).options(
